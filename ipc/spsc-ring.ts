@@ -1,0 +1,239 @@
+/**
+ * Single-producer / single-consumer ring of 64-byte slots in one
+ * SharedArrayBuffer (after LMAX Disruptor, Agrona's OneToOneRingBuffer, rtrb).
+ *
+ * Layout (byte offsets; 128-byte lines so that no two writers share a line,
+ * not even through the adjacent-line prefetcher):
+ *
+ *   0                   128                 256                 384                 512
+ *   +-------------------+-------------------+-------------------+-------------------+----------------------
+ *   | tail      i32  @0 | head      i32 @128| consumerSleeping  | producerWaiting   | slot 0 | slot 1 | ...
+ *   | fullCount i32  @4 | peakOcc   i32 @132|           i32 @256|           i32 @384| 64 B each, capacity
+ *   | (producer line)   | (consumer line)   | (consumer flag)   | (producer flag)   | = 2^k slots
+ *   +-------------------+-------------------+-------------------+-------------------+----------------------
+ *
+ * Fields, their single writer and invariant:
+ *   tail             producer. Frames ever published, wrapping int32. 0 <= tail - head <= capacity.
+ *   fullCount        producer. Times the producer found the ring full (a statistic).
+ *   head             consumer. Frames ever consumed, wrapping int32; only moves forward.
+ *   peakOccupancy    consumer. Highest tail - head the consumer has observed.
+ *   consumerSleeping consumer. 1 while the consumer may be in Atomics.wait on `tail`; the
+ *                    producer notifies after publishing when it reads 1 (block strategy only).
+ *   producerWaiting  producer. 1 while the producer may be in Atomics.wait on `head`; the
+ *                    consumer notifies after releasing when it reads 1 (block strategy only).
+ *
+ * A slot at position p lives at byte SLOTS_BYTE + (p & mask) * 64. Positions are
+ * int32 that wrap; differences are taken with `| 0`, which is exact while
+ * capacity <= 2^30. Each side keeps a private cache of the other side's
+ * position and re-reads the shared one only when the ring looks full (producer)
+ * or empty (consumer). Claims and releases are batched: one Atomics.store per
+ * batch publishes every frame written since the last one.
+ *
+ * Ordering: JavaScript Atomics are sequentially consistent. Plain slot writes
+ * before Atomics.store(tail) happen-before plain slot reads after the
+ * consumer's Atomics.load(tail) that sees that value (release/acquire pair);
+ * likewise head orders the consumer's reads before the producer's reuse.
+ */
+import { FRAME_BYTES } from './frame-layout.js';
+
+export const RING_HEADER_BYTES = 512;
+const TAIL = 0;
+const FULL_COUNT = 1;
+const HEAD = 32;
+const PEAK_OCCUPANCY = 33;
+const CONSUMER_SLEEPING = 64;
+const PRODUCER_WAITING = 96;
+
+export const MIN_RING_SLOTS = 2;
+export const MAX_RING_SLOTS = 1 << 24;
+
+export function ringBytes(slots: number): number {
+  return RING_HEADER_BYTES + slots * FRAME_BYTES;
+}
+
+export function createRingBuffer(slots: number): SharedArrayBuffer {
+  if (!Number.isInteger(slots) || slots < MIN_RING_SLOTS || slots > MAX_RING_SLOTS || (slots & (slots - 1)) !== 0) {
+    throw new RangeError(`ring slots must be a power of two in [${MIN_RING_SLOTS}, ${MAX_RING_SLOTS}], got ${slots}`);
+  }
+  return new SharedArrayBuffer(ringBytes(slots));
+}
+
+/** Shared views and geometry; both ends derive the capacity from the buffer size. */
+class RingView {
+  readonly sab: SharedArrayBuffer;
+  readonly i32: Int32Array;
+  readonly f64: Float64Array;
+  readonly u8: Uint8Array;
+  readonly capacity: number;
+  readonly mask: number;
+
+  constructor(sab: SharedArrayBuffer) {
+    const slots = (sab.byteLength - RING_HEADER_BYTES) / FRAME_BYTES;
+    if (!Number.isInteger(slots) || slots < MIN_RING_SLOTS || (slots & (slots - 1)) !== 0) {
+      throw new RangeError(`not a ring buffer: ${sab.byteLength} bytes`);
+    }
+    this.sab = sab;
+    this.i32 = new Int32Array(sab);
+    this.f64 = new Float64Array(sab);
+    this.u8 = new Uint8Array(sab);
+    this.capacity = slots;
+    this.mask = slots - 1;
+  }
+
+  /** int32 index of the slot holding position p (f64 index = i32 index >> 1). */
+  slotI32(p: number): number {
+    return (RING_HEADER_BYTES >> 2) + ((p & this.mask) << 4);
+  }
+
+  /** Frames published and not yet consumed, as seen now (for monitoring). */
+  occupancy(): number {
+    return (Atomics.load(this.i32, TAIL) - Atomics.load(this.i32, HEAD)) | 0;
+  }
+
+  peakOccupancy(): number {
+    return Atomics.load(this.i32, PEAK_OCCUPANCY);
+  }
+
+  fullCount(): number {
+    return Atomics.load(this.i32, FULL_COUNT);
+  }
+}
+
+export class RingProducer extends RingView {
+  /** Next position to claim; frames in [published, writePos) are written but not visible. */
+  private writePos: number;
+  private published: number;
+  /** Last head read from shared memory; never ahead of the real head. */
+  private cachedHead: number;
+  /** Set by the block wait strategy: after each publish, wake a sleeping consumer. */
+  wakeConsumer = false;
+
+  constructor(sab: SharedArrayBuffer) {
+    super(sab);
+    // Acquire both positions: a producer re-attaching to a live ring resumes where it stopped.
+    this.writePos = Atomics.load(this.i32, TAIL);
+    this.published = this.writePos;
+    this.cachedHead = Atomics.load(this.i32, HEAD);
+  }
+
+  /** Free slots, counting unpublished claims as used. Re-reads head only when fewer than `want` look free. */
+  free(want: number): number {
+    let free = this.capacity - ((this.writePos - this.cachedHead) | 0);
+    if (free < want) {
+      // Acquire: the consumer finished reading every slot before head.
+      this.cachedHead = Atomics.load(this.i32, HEAD);
+      free = this.capacity - ((this.writePos - this.cachedHead) | 0);
+    }
+    return free;
+  }
+
+  /** Claims the next slot: its int32 index, or -1 when the ring is full. */
+  claim(): number {
+    if (((this.writePos - this.cachedHead) | 0) === this.capacity) {
+      this.cachedHead = Atomics.load(this.i32, HEAD); // acquire, as in free()
+      if (((this.writePos - this.cachedHead) | 0) === this.capacity) {
+        this.i32[FULL_COUNT]++; // statistic, single writer: a plain write suffices
+        return -1;
+      }
+    }
+    const slot = this.slotI32(this.writePos);
+    this.writePos = (this.writePos + 1) | 0;
+    return slot;
+  }
+
+  /** Claimed but unpublished frames. */
+  pending(): number {
+    return (this.writePos - this.published) | 0;
+  }
+
+  /** Makes every claimed frame visible to the consumer with a single store. */
+  publish(): void {
+    if (this.writePos === this.published) return;
+    this.published = this.writePos;
+    // Release: slot writes above are ordered before the new tail.
+    Atomics.store(this.i32, TAIL, this.writePos);
+    // Seq-cst store then load (Dekker): either the consumer saw the new tail before
+    // sleeping, or we see its flag here and wake it. No lost wake-up.
+    if (this.wakeConsumer && Atomics.load(this.i32, CONSUMER_SLEEPING) !== 0) {
+      Atomics.notify(this.i32, TAIL, 1);
+    }
+  }
+
+  /**
+   * Sleeps until the consumer releases a slot or `timeoutMs` passes (block strategy).
+   * Returns at once if space appeared in the meantime.
+   */
+  sleepUntilFree(timeoutMs: number): void {
+    Atomics.store(this.i32, PRODUCER_WAITING, 1);
+    const head = Atomics.load(this.i32, HEAD);
+    if (((this.writePos - head) | 0) === this.capacity) {
+      Atomics.wait(this.i32, HEAD, head, timeoutMs);
+    }
+    Atomics.store(this.i32, PRODUCER_WAITING, 0);
+  }
+}
+
+export class RingConsumer extends RingView {
+  /** Next position to read; frames in [head, readPos) are read but not yet released. */
+  private readPos: number;
+  /** Position last stored to the shared head. */
+  private releasedPos: number;
+  /** Last tail read from shared memory; never ahead of the real tail. */
+  private cachedTail: number;
+  private peak: number;
+  /** Set by the block wait strategy: after each release, wake a producer waiting for space. */
+  wakeProducer = false;
+
+  constructor(sab: SharedArrayBuffer) {
+    super(sab);
+    this.readPos = Atomics.load(this.i32, HEAD);
+    this.releasedPos = this.readPos;
+    this.cachedTail = Atomics.load(this.i32, TAIL);
+    this.peak = Atomics.load(this.i32, PEAK_OCCUPANCY);
+  }
+
+  /** Frames ready to read from the current read position; re-reads tail only when none are cached. */
+  available(): number {
+    let n = (this.cachedTail - this.readPos) | 0;
+    if (n === 0) {
+      // Acquire: every slot before tail is fully written.
+      this.cachedTail = Atomics.load(this.i32, TAIL);
+      n = (this.cachedTail - this.readPos) | 0;
+      const occ = (this.cachedTail - this.releasedPos) | 0;
+      if (occ > this.peak) {
+        this.peak = occ;
+        this.i32[PEAK_OCCUPANCY] = occ; // statistic, single writer
+      }
+    }
+    return n;
+  }
+
+  /** int32 index of the k-th available frame (0 = oldest). */
+  frameAt(k: number): number {
+    return this.slotI32((this.readPos + k) | 0);
+  }
+
+  /** Marks the next n frames read; they are handed back to the producer at release(). */
+  advance(n: number): void {
+    this.readPos = (this.readPos + n) | 0;
+  }
+
+  /** Returns every read slot to the producer with a single store. */
+  release(): void {
+    if (this.readPos === this.releasedPos) return;
+    this.releasedPos = this.readPos;
+    // Release: our slot reads are ordered before the producer may overwrite them.
+    Atomics.store(this.i32, HEAD, this.readPos);
+    if (this.wakeProducer && Atomics.load(this.i32, PRODUCER_WAITING) !== 0) {
+      Atomics.notify(this.i32, HEAD, 1);
+    }
+  }
+
+  /** Sleeps until the producer publishes or `timeoutMs` passes; returns at once if data is there. */
+  sleepUntilData(timeoutMs: number): void {
+    Atomics.store(this.i32, CONSUMER_SLEEPING, 1);
+    const tail = Atomics.load(this.i32, TAIL);
+    if (tail === this.readPos) Atomics.wait(this.i32, TAIL, tail, timeoutMs);
+    Atomics.store(this.i32, CONSUMER_SLEEPING, 0);
+  }
+}
