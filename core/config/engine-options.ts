@@ -1,0 +1,168 @@
+/**
+ * The launcher's options, validated with zod at the edge. Each option has a
+ * schema and a one-line description of what it accepts, so that a bad value
+ * is reported as `bot4: invalid --workers 'abc': accepts an integer >= 1` and
+ * the process exits with code 2. Everything downstream trusts the result.
+ */
+import { z } from 'zod';
+import { MAX_RING_SLOTS } from '../../ipc/spsc-ring.js';
+import { WAIT_STRATEGIES, type WaitStrategyName } from '../../ipc/wait-strategy.js';
+import type { BurstPattern } from '../generator/rate-schedule.js';
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .regex(/^-?\d+$/)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+const num = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/)
+    .transform(Number)
+    .pipe(z.number().min(min).max(max));
+const powerOfTwo = int(2, MAX_RING_SLOTS).refine((n) => (n & (n - 1)) === 0);
+
+const coreList = z
+  .string()
+  .regex(/^\d+(-\d+)?(,\d+(-\d+)?)*$/)
+  .transform((s) => {
+    const cores: number[] = [];
+    for (const part of s.split(',')) {
+      const [a, b] = part.split('-').map(Number);
+      for (let c = a; c <= (b ?? a); c++) cores.push(c);
+    }
+    return cores;
+  })
+  .refine((cores) => cores.length > 0 && cores.length <= 1024);
+
+const rate = z.union([z.literal('max').transform(() => Infinity), num(1, 1e9)]);
+
+const burst = z
+  .string()
+  .regex(/^\d+(\.\d+)?x\d+(\.\d+)?\/\d+(\.\d+)?$/)
+  .transform((s): BurstPattern => {
+    const [factor, rest] = s.split('x');
+    const [dur, period] = rest.split('/');
+    return { factor: Number(factor), burstSeconds: Number(dur), periodSeconds: Number(period) };
+  })
+  .refine((b) => b.factor >= 1 && b.burstSeconds > 0 && b.periodSeconds > b.burstSeconds);
+
+interface OptionSpec {
+  schema: z.ZodType;
+  accepts: string;
+  help: string;
+}
+
+export const OPTION_SPECS = {
+  workers: { schema: int(1, 1024), accepts: 'an integer from 1 to 1024', help: 'engine worker threads (default: min(11, cores - 1), at least 1)' },
+  cores: { schema: coreList, accepts: 'a core list such as 1,2,3 or 1-11', help: 'core of each worker, in order (default: 1, 2, ...)' },
+  rate: { schema: rate, accepts: "orders per second (1 to 1e9) or 'max'", help: "orders/s from the generator, or 'max' (as fast as the rings accept) (default 200000)" },
+  duration: { schema: num(0, 1e7), accepts: 'seconds >= 0 (0 = until SIGINT/SIGTERM)', help: 'run time in seconds; 0 runs until SIGINT/SIGTERM (default 0)' },
+  symbols: { schema: int(1, 100000), accepts: 'an integer from 1 to 100000', help: 'instruments in the generated universe (default 16)' },
+  seed: { schema: int(0, 2 ** 31 - 1), accepts: 'an integer from 0 to 2147483647', help: 'generator seed (default 1)' },
+  wait: { schema: z.enum(WAIT_STRATEGIES), accepts: WAIT_STRATEGIES.join('|'), help: 'how idle threads wait: spin, yield or block (default spin)' },
+  metrics: { schema: z.enum(['table', 'json']), accepts: 'table|json', help: 'metrics format (default: table on a TTY, json otherwise)' },
+  'ring-slots': { schema: powerOfTwo, accepts: `a power of two from 2 to ${MAX_RING_SLOTS}`, help: 'slots per ring (default 16384)' },
+  burst: { schema: burst, accepts: 'FACTORxSECONDS/PERIOD, e.g. 10x10/60', help: 'rate multiplied by FACTOR for the last SECONDS of every PERIOD seconds' },
+  'bad-fraction': { schema: num(0, 1), accepts: 'a fraction from 0 to 1', help: 'fraction of deliberately bad orders (default 0.01)' },
+  'tick-ratio': { schema: num(0, 1000), accepts: 'a number from 0 to 1000', help: 'market ticks per order (default 0.25)' },
+  'backpressure-us': { schema: num(0, 1e7), accepts: 'microseconds from 0 to 1e7', help: 'how long an order waits for ring space before REJECTED(BACKPRESSURE) (default 1000)' },
+  batch: { schema: int(1, 65536), accepts: 'an integer from 1 to 65536', help: 'most frames a worker handles per batch (default 256)' },
+  'live-orders': { schema: powerOfTwo, accepts: `a power of two from 2 to ${MAX_RING_SLOTS}`, help: 'live-order table slots per worker (default 65536)' },
+  help: { schema: z.literal('true'), accepts: 'no value', help: 'print this help' },
+} satisfies Record<string, OptionSpec>;
+
+export type OptionName = keyof typeof OPTION_SPECS;
+
+export interface EngineOptions {
+  workers: number;
+  /** Core of each worker (length = workers). */
+  cores: number[];
+  rate: number;
+  duration: number;
+  symbols: number;
+  seed: number;
+  wait: WaitStrategyName;
+  metrics: 'table' | 'json';
+  ringSlots: number;
+  burst?: BurstPattern;
+  badFraction: number;
+  tickRatio: number;
+  backpressureUs: number;
+  batch: number;
+  liveOrders: number;
+}
+
+export class OptionError extends Error {}
+
+/** Splits argv into option name -> raw string; `--flag` alone means 'true'. */
+export function tokenize(argv: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) throw new OptionError(`bot4: unexpected argument '${arg}': options look like --name value`);
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
+    if (!(name in OPTION_SPECS)) throw new OptionError(`bot4: unknown option --${name} (see --help)`);
+    let value: string;
+    if (eq > 0) value = arg.slice(eq + 1);
+    else if (name === 'help') value = 'true';
+    else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) value = argv[++i];
+    else throw new OptionError(`bot4: --${name} needs a value: ${OPTION_SPECS[name as OptionName].accepts}`);
+    out.set(name, value);
+  }
+  return out;
+}
+
+function parseOne<K extends OptionName>(name: K, raw: string | undefined): unknown {
+  if (raw === undefined) return undefined;
+  const spec: OptionSpec = OPTION_SPECS[name];
+  const r = spec.schema.safeParse(raw);
+  if (!r.success) throw new OptionError(`bot4: invalid --${name} '${raw}': accepts ${spec.accepts}`);
+  return r.data;
+}
+
+export function helpText(): string {
+  const lines = ['usage: ./taskset.sh [options]', ''];
+  for (const [name, spec] of Object.entries(OPTION_SPECS)) lines.push(`  --${name.padEnd(16)} ${spec.help}`);
+  return lines.join('\n');
+}
+
+/**
+ * Validates argv against the specs and fills defaults. `machineCores` decides the
+ * default worker count and core list; `isTty` the default metrics format.
+ */
+export function parseEngineOptions(argv: readonly string[], machineCores: number, isTty: boolean): EngineOptions | 'help' {
+  const raw = tokenize(argv);
+  if (raw.has('help')) return 'help';
+  const get = <K extends OptionName>(k: K) => parseOne(k, raw.get(k));
+  const workers = (get('workers') as number | undefined) ?? Math.max(1, Math.min(11, machineCores - 1));
+  const listed = get('cores') as number[] | undefined;
+  if (listed) {
+    const bad = listed.find((c) => c >= machineCores);
+    if (bad !== undefined) throw new OptionError(`bot4: invalid --cores '${raw.get('cores')}': core ${bad} does not exist (this machine has cores 0-${machineCores - 1})`);
+  }
+  // Default: worker w on core 1 + w, wrapping over cores 1..n-1 (core 0 is main's); a 1-core machine shares core 0.
+  const spare = Math.max(1, machineCores - 1);
+  const cores = Array.from({ length: workers }, (_, w) =>
+    listed ? listed[w % listed.length] : machineCores > 1 ? 1 + (w % spare) : 0,
+  );
+  return {
+    workers,
+    cores,
+    rate: (get('rate') as number | undefined) ?? 200_000,
+    duration: (get('duration') as number | undefined) ?? 0,
+    symbols: (get('symbols') as number | undefined) ?? 16,
+    seed: (get('seed') as number | undefined) ?? 1,
+    wait: (get('wait') as WaitStrategyName | undefined) ?? 'spin',
+    metrics: (get('metrics') as 'table' | 'json' | undefined) ?? (isTty ? 'table' : 'json'),
+    ringSlots: (get('ring-slots') as number | undefined) ?? 16384,
+    burst: get('burst') as BurstPattern | undefined,
+    badFraction: (get('bad-fraction') as number | undefined) ?? 0.01,
+    tickRatio: (get('tick-ratio') as number | undefined) ?? 0.25,
+    backpressureUs: (get('backpressure-us') as number | undefined) ?? 1000,
+    batch: (get('batch') as number | undefined) ?? 256,
+    liveOrders: (get('live-orders') as number | undefined) ?? 65536,
+  };
+}

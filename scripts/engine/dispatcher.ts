@@ -1,0 +1,220 @@
+/**
+ * Main-thread dispatcher: routes frames to the in-ring of the worker that owns
+ * their symbol, and decides what happens when that ring is full:
+ *   - market ticks (and stale markers) are conflated per symbol: the frame
+ *     waits in a one-per-symbol side table, a newer one replaces it (counted);
+ *   - fills (execution reports) are never dropped: they wait in a FIFO sized to
+ *     hold every decision that can be in flight;
+ *   - new orders are the caller's business (bounded wait, then BACKPRESSURE).
+ * A worker's deferred frames are flushed before any new frame is written to
+ * its ring, so the frames of one symbol are never reordered.
+ * Allocation-free per frame.
+ */
+import { ControlOp, F64, FRAME_I32, FrameKind, I32 } from '../../ipc/frame-layout.js';
+import { RingProducer } from '../../ipc/spsc-ring.js';
+import type { WaitStrategyName } from '../../ipc/wait-strategy.js';
+import { applyWaitStrategy } from '../../ipc/wait-strategy.js';
+
+const FILL_STRIDE = 4; // clientId, price, quantity, side|symbol packed below
+
+export class Dispatcher {
+  readonly producers: RingProducer[];
+  readonly workers: number;
+  private readonly ownerOf: Int32Array;
+  // Conflation: one pending frame per symbol, and per worker a list of symbols pending.
+  private readonly pendingFrame: Float64Array;
+  private readonly pendingI32: Int32Array;
+  private readonly isPending: Uint8Array;
+  private readonly pendingList: Int32Array[];
+  private readonly pendingCount: Int32Array;
+  // Fills waiting for ring space, per worker: a FIFO of (clientId, price, qty, side, symbol).
+  private readonly fillF64: Float64Array[];
+  private readonly fillI32: Int32Array[];
+  private readonly fillHead: Float64Array;
+  private readonly fillTail: Float64Array;
+  private readonly fillMask: number;
+
+  /** Ticks that went through the side table because a ring was full. */
+  deferredTicks = 0;
+  /** Ticks replaced in the side table by a newer one for the same symbol (never delivered). */
+  conflatedTicks = 0;
+  /** Most fills ever waiting at once. */
+  fillsQueuedPeak = 0;
+
+  constructor(
+    rings: readonly SharedArrayBuffer[],
+    readonly symbols: number,
+    wait: WaitStrategyName,
+  ) {
+    this.producers = rings.map((sab) => {
+      const p = new RingProducer(sab);
+      applyWaitStrategy(wait, { producer: p });
+      return p;
+    });
+    this.workers = rings.length;
+    this.ownerOf = Int32Array.from({ length: symbols }, (_, s) => s % this.workers);
+    this.pendingFrame = new Float64Array((symbols * FRAME_I32) >> 1);
+    this.pendingI32 = new Int32Array(this.pendingFrame.buffer);
+    this.isPending = new Uint8Array(symbols);
+    this.pendingList = rings.map(() => new Int32Array(symbols));
+    this.pendingCount = new Int32Array(this.workers);
+    // Every decision in flight (in-ring + out-ring) may turn into a waiting fill.
+    let fillSlots = 1;
+    while (fillSlots < 2 * this.producers[0].capacity + 2) fillSlots <<= 1;
+    this.fillMask = fillSlots - 1;
+    this.fillF64 = rings.map(() => new Float64Array(fillSlots * FILL_STRIDE));
+    this.fillI32 = rings.map(() => new Int32Array(fillSlots * 2));
+    this.fillHead = new Float64Array(this.workers);
+    this.fillTail = new Float64Array(this.workers);
+  }
+
+  /** Worker owning `symbol`; ids outside the universe still go somewhere, to be rejected there. */
+  owner(symbol: number): number {
+    if (symbol >= 0 && symbol < this.symbols) return this.ownerOf[symbol];
+    const w = symbol % this.workers;
+    return w < 0 ? -w : w;
+  }
+
+  /** Deferred frames (conflated ticks, waiting fills) of worker w. */
+  deferred(w: number): number {
+    return this.pendingCount[w] + (this.fillTail[w] - this.fillHead[w]);
+  }
+
+  /**
+   * Claims a slot for a new frame to worker w after flushing its deferred frames.
+   * Returns the slot's int32 index in producers[w], or -1 if the ring has no room.
+   */
+  claim(w: number): number {
+    if (this.deferred(w) !== 0 && !this.flush(w)) return -1;
+    return this.producers[w].claim();
+  }
+
+  publishAll(): void {
+    for (let w = 0; w < this.workers; w++) this.producers[w].publish();
+  }
+
+  /** Copies a MarketTick (or any 64-byte frame) for its symbol's owner, conflating when the ring is full. */
+  dispatchTick(i32: Int32Array, _f64: Float64Array, base: number): void {
+    const s = i32[base + I32.symbol];
+    if (s < 0 || s >= this.symbols) return; // the feed maps symbols; an id outside the universe has no owner
+    const w = this.ownerOf[s];
+    const p = this.producers[w];
+    const slot = this.isPending[s] === 0 ? this.claim(w) : -1;
+    if (slot >= 0) {
+      copyFrame(i32, base, p.i32, slot);
+      return;
+    }
+    this.defer(w, s, i32, base);
+  }
+
+  /** The feed for `symbol` went silent: deliver a stale marker, conflated like a tick. */
+  markStale(symbol: number, timeNs: number): void {
+    if (symbol < 0 || symbol >= this.symbols) return;
+    const ri = symbol * FRAME_I32;
+    const w = this.ownerOf[symbol];
+    const slot = this.isPending[symbol] === 0 ? this.claim(w) : -1;
+    const i32 = slot >= 0 ? this.producers[w].i32 : this.pendingI32;
+    const f64 = slot >= 0 ? this.producers[w].f64 : this.pendingFrame;
+    const b = slot >= 0 ? slot : ri;
+    i32[b + I32.kind] = FrameKind.Control;
+    i32[b + I32.symbol] = symbol;
+    i32[b + I32.op] = ControlOp.MarketDataStale;
+    f64[(b >> 1) + F64.time] = timeNs;
+    if (slot < 0) this.markPending(w, symbol);
+  }
+
+  private defer(w: number, s: number, i32: Int32Array, base: number): void {
+    copyFrame(i32, base, this.pendingI32, s * FRAME_I32);
+    this.deferredTicks++;
+    if (this.isPending[s] !== 0) this.conflatedTicks++;
+    else this.markPending(w, s);
+  }
+
+  private markPending(w: number, s: number): void {
+    if (this.isPending[s] !== 0) {
+      this.conflatedTicks++;
+      return;
+    }
+    this.isPending[s] = 1;
+    this.pendingList[w][this.pendingCount[w]++] = s;
+  }
+
+  /** Queues the execution report of an accepted order for its worker; never dropped. */
+  queueFill(w: number, symbol: number, clientId: number, price: number, qty: number, side: number): void {
+    const t = this.fillTail[w];
+    const i = t & this.fillMask;
+    const f = this.fillF64[w];
+    f[i * FILL_STRIDE] = clientId;
+    f[i * FILL_STRIDE + 1] = price;
+    f[i * FILL_STRIDE + 2] = qty;
+    this.fillI32[w][i * 2] = side;
+    this.fillI32[w][i * 2 + 1] = symbol;
+    this.fillTail[w] = t + 1;
+    const queued = t + 1 - this.fillHead[w];
+    if (queued > this.fillsQueuedPeak) this.fillsQueuedPeak = queued;
+  }
+
+  /** Room left in worker w's fill queue. */
+  fillRoom(w: number): number {
+    return this.fillMask + 1 - (this.fillTail[w] - this.fillHead[w]);
+  }
+
+  /** Moves worker w's deferred frames into its ring; true when none remain. */
+  flush(w: number): boolean {
+    const p = this.producers[w];
+    const fi = this.fillI32[w];
+    const ff = this.fillF64[w];
+    while (this.fillHead[w] < this.fillTail[w]) {
+      const slot = p.claim();
+      if (slot < 0) return false;
+      const i = this.fillHead[w] & this.fillMask;
+      const d = slot >> 1;
+      p.i32[slot + I32.kind] = FrameKind.Fill;
+      p.i32[slot + I32.symbol] = fi[i * 2 + 1];
+      p.f64[d + F64.clientId] = ff[i * FILL_STRIDE];
+      p.f64[d + F64.price] = ff[i * FILL_STRIDE + 1];
+      p.f64[d + F64.quantity] = ff[i * FILL_STRIDE + 2];
+      p.i32[slot + I32.side] = fi[i * 2];
+      p.i32[slot + I32.leavesOpen] = 0;
+      this.fillHead[w]++;
+    }
+    const list = this.pendingList[w];
+    let n = this.pendingCount[w];
+    let done = 0;
+    while (done < n) {
+      const slot = p.claim();
+      if (slot < 0) break;
+      const s = list[done++];
+      copyFrame(this.pendingI32, s * FRAME_I32, p.i32, slot);
+      this.isPending[s] = 0;
+    }
+    if (done > 0) {
+      list.copyWithin(0, done, n);
+      n -= done;
+      this.pendingCount[w] = n;
+    }
+    return n === 0;
+  }
+
+  /** Writes a control frame to worker w, spinning until there is room (start-up and shutdown only). */
+  sendControl(w: number, op: number, arg: number, timeNs: number): boolean {
+    const slot = this.claim(w);
+    if (slot < 0) return false;
+    const p = this.producers[w];
+    p.i32[slot + I32.kind] = FrameKind.Control;
+    p.i32[slot + I32.symbol] = -1;
+    p.i32[slot + I32.op] = op;
+    p.f64[(slot >> 1) + F64.time] = timeNs;
+    p.f64[(slot >> 1) + F64.arg] = arg;
+    p.publish();
+    return true;
+  }
+}
+
+/**
+ * Copies one frame as 16 int32: moving int32 pairs through float64 could
+ * canonicalise a NaN bit pattern (side = -1 in the high word is one).
+ */
+function copyFrame(src: Int32Array, s: number, dst: Int32Array, d: number): void {
+  for (let i = 0; i < FRAME_I32; i++) dst[d + i] = src[s + i];
+}

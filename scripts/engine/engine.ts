@@ -1,0 +1,199 @@
+/**
+ * The main thread's engine: builds the shared memory (rings, stats blocks,
+ * instrument table), starts the pinned workers, then runs the main loop in
+ * slices (yielding to the event loop between slices for signals and timers):
+ * drain decisions, flush deferred frames, pump the generator, report once a
+ * second. Stopping (duration reached or SIGINT/SIGTERM) stops the generator,
+ * drains until every order has its decision, shuts the workers down through
+ * their rings, and prints the summary.
+ */
+import { monotonicClock } from '../../core/clock/monotonic-clock.js';
+import { machineCores } from '../../core/affinity/cpu-affinity.js';
+import type { EngineOptions } from '../../core/config/engine-options.js';
+import { OrderGenerator } from '../../core/generator/order-generator.js';
+import { RateSchedule } from '../../core/generator/rate-schedule.js';
+import { writeInstrumentTable } from '../../core/instruments/instrument.js';
+import { buildUniverse } from '../../core/instruments/universe.js';
+import type { Logger } from '../../core/logging/logger.js';
+import { DecisionLedger } from '../../core/metrics/decision-ledger.js';
+import { GcMeter } from '../../core/metrics/gc-meter.js';
+import { ControlOp } from '../../ipc/frame-layout.js';
+import { createInstrumentTable } from '../../ipc/instrument-table-layout.js';
+import { createRingBuffer } from '../../ipc/spsc-ring.js';
+import { WorkerStat, createWorkerStats, workerStatsView } from '../../ipc/worker-stats-layout.js';
+import type { EngineWorkerConfig } from '../../workers/worker-config.js';
+import { Collector } from './collector.js';
+import { Dispatcher } from './dispatcher.js';
+import { GeneratorFeed } from './generator-feed.js';
+import { Reporter } from './reporter.js';
+import { Supervisor } from './supervisor.js';
+
+/** Longest stretch the main loop runs before letting the event loop in (signals, timers). */
+const SLICE_NS = 20e6;
+const REPORT_NS = 1e9;
+const HEARTBEAT_NS = 1e9;
+const DRAIN_TIMEOUT_NS = 5e9;
+
+export interface EngineRun {
+  /** Resolves with the summary when the engine has stopped. */
+  done: Promise<Record<string, unknown>>;
+  /** Begins a graceful stop (what SIGINT/SIGTERM do). */
+  stop(reason: string): void;
+  supervisor: Supervisor;
+}
+
+export async function startEngine(opts: EngineOptions, log: Logger): Promise<EngineRun> {
+  const clock = monotonicClock();
+  const cores = machineCores();
+  if (clock.source !== 'clock_gettime') log.warn({ clock: clock.source }, 'shared clock unavailable; latency uses per-thread performance.now(), which allocates');
+  const distinct = new Set(opts.cores).size;
+  if (opts.workers > Math.max(1, cores - 1) || distinct < opts.workers || opts.cores.includes(0)) {
+    log.warn({ workers: opts.workers, cores: opts.cores, machineCores: cores }, `${opts.workers} workers on ${distinct} core(s) of ${cores}: workers share cores (with main on core 0 where listed); expect lower throughput and higher latency`);
+  }
+
+  const instruments = buildUniverse(opts.symbols, opts.seed);
+  const gen = new OrderGenerator(instruments, { seed: opts.seed, badFraction: opts.badFraction, ticksPerOrder: opts.tickRatio, marketFraction: 0.2 });
+  if (gen.reservedHaltedSymbol >= 0) instruments[gen.reservedHaltedSymbol].trading = false;
+  const tableSab = createInstrumentTable(instruments.length);
+  writeInstrumentTable(new Float64Array(tableSab), instruments);
+
+  const inRings = Array.from({ length: opts.workers }, () => createRingBuffer(opts.ringSlots));
+  const outRings = Array.from({ length: opts.workers }, () => createRingBuffer(opts.ringSlots));
+  const statsSabs = Array.from({ length: opts.workers }, () => createWorkerStats());
+  const logFd = opts.metrics === 'json' ? 1 : 2;
+  const configs: EngineWorkerConfig[] = inRings.map((inRing, w) => ({
+    workerId: w,
+    core: opts.cores[w],
+    inRing,
+    outRing: outRings[w],
+    stats: statsSabs[w],
+    instruments: tableSab,
+    wait: opts.wait,
+    maxBatch: opts.batch,
+    liveOrderCapacity: opts.liveOrders,
+    logFd,
+  }));
+
+  // Orders in flight are bounded by the rings; the ledger's window must exceed that.
+  let window = 1 << 16;
+  while (window < 4 * opts.workers * opts.ringSlots) window <<= 1;
+  const ledger = new DecisionLedger(window);
+  const dispatcher = new Dispatcher(inRings, instruments.length, opts.wait);
+  const collector = new Collector(outRings, ledger, dispatcher);
+
+  let fatal: string | undefined;
+  const supervisor = new Supervisor(configs, log, (id) => {
+    fatal = `worker ${id} kept dying`;
+    stop(fatal);
+  });
+  log.info({ workers: opts.workers, cores: opts.cores, wait: opts.wait, rate: Number.isFinite(opts.rate) ? opts.rate : 'max', ringSlots: opts.ringSlots, symbols: instruments.length, clock: clock.source }, 'starting engine');
+  await supervisor.start();
+
+  const mainGc = new GcMeter();
+  const startNs = clock.nowNs();
+  const schedule = new RateSchedule(opts.rate, startNs, opts.burst);
+  const feed = new GeneratorFeed(gen, schedule, dispatcher, collector, ledger, clock, opts.backpressureUs * 1e3, opts.wait, startNs);
+  const workerViews = statsSabs.map(workerStatsView);
+  const reporter = new Reporter(
+    {
+      ledger,
+      workers: workerViews,
+      inRings: dispatcher.producers,
+      outRings: collector.consumers,
+      mainGc,
+      backpressure: () => feed.backpressureRejects,
+      conflatedTicks: () => dispatcher.conflatedTicks,
+    },
+    opts.metrics,
+    log,
+    startNs,
+  );
+
+  const endNs = opts.duration > 0 ? startNs + opts.duration * 1e9 : Infinity;
+  let nextReportNs = startNs + REPORT_NS;
+  let nextBeatNs = startNs + HEARTBEAT_NS;
+  let beat = 0;
+  let stopping = false;
+  let drainDeadlineNs = Infinity;
+  let finish!: (s: Record<string, unknown>) => void;
+  const done = new Promise<Record<string, unknown>>((r) => (finish = r));
+
+  function stop(reason: string): void {
+    if (stopping) return;
+    stopping = true;
+    drainDeadlineNs = clock.nowNs() + DRAIN_TIMEOUT_NS;
+    log.info({ reason }, 'stopping: draining rings');
+  }
+
+  function drained(): boolean {
+    if (ledger.outstanding !== 0) return false;
+    for (let w = 0; w < opts.workers; w++) if (dispatcher.deferred(w) !== 0 || dispatcher.producers[w].occupancy() !== 0) return false;
+    return true;
+  }
+
+  async function shutdown(): Promise<void> {
+    const now = clock.nowNs();
+    for (let w = 0; w < opts.workers; w++) {
+      while (!dispatcher.sendControl(w, ControlOp.Shutdown, 0, now)) collector.drainAll();
+    }
+    await supervisor.stop(5000);
+    collector.drainAll();
+    const end = clock.nowNs();
+    reporter.report(end);
+    const summary = reporter.summary(end, {
+      workers: configs.map((c, w) => {
+        const f = workerViews[w].f64;
+        const frames = f[WorkerStat.ordersIn] + f[WorkerStat.ticksIn] + f[WorkerStat.fillsIn] + f[WorkerStat.controlsIn];
+        return {
+          id: c.workerId,
+          core: c.core,
+          pinned: f[WorkerStat.pinned] === 1,
+          restarts: supervisor.restarts[w],
+          frames,
+          framesPerBatch: Math.round((frames / Math.max(1, f[WorkerStat.batches])) * 10) / 10,
+        };
+      }),
+      ...(fatal ? { fatal } : {}),
+    });
+    mainGc.stop();
+    finish(summary);
+  }
+
+  const slice = (): void => {
+    const sliceEnd = clock.nowNs() + SLICE_NS;
+    for (;;) {
+      const now = clock.nowNs();
+      let work = collector.drainAll();
+      for (let w = 0; w < opts.workers; w++) if (dispatcher.deferred(w) !== 0) dispatcher.flush(w);
+      if (!stopping) work += feed.pump(now);
+      else dispatcher.publishAll();
+      if (now >= nextReportNs) {
+        reporter.report(now);
+        nextReportNs += REPORT_NS;
+        if (nextReportNs <= now) nextReportNs = now + REPORT_NS;
+      }
+      if (now >= nextBeatNs) {
+        for (let w = 0; w < opts.workers; w++) dispatcher.sendControl(w, ControlOp.Heartbeat, beat, now);
+        beat++;
+        nextBeatNs = now + HEARTBEAT_NS;
+      }
+      if (!stopping && now >= endNs) stop('duration reached');
+      if (stopping && (drained() || now >= drainDeadlineNs)) {
+        if (!drained()) log.error({ outstanding: ledger.outstanding }, 'drain timed out: orders without a decision');
+        void shutdown();
+        return;
+      }
+      if (now >= sliceEnd) break;
+      if (work === 0 && opts.wait !== 'spin') {
+        // Idle: sleep until the next order is due (timers have ~1 ms resolution).
+        const waitMs = Math.max(0, Math.min((feed.nextDueNs - now) / 1e6 - 1, (nextReportNs - now) / 1e6));
+        setTimeout(slice, opts.wait === 'block' ? waitMs : 0);
+        return;
+      }
+    }
+    setImmediate(slice);
+  };
+  setImmediate(slice);
+
+  return { done, stop, supervisor };
+}

@@ -1,0 +1,112 @@
+/**
+ * Drives the built-in order generator into the dispatcher. Paced: each order
+ * has a due time from the rate schedule, and is stamped with it (not with the
+ * time it was actually written), so a stalled sender shows up as latency.
+ * `max`: stamps each pass with the current time and writes until a ring is
+ * full. An order that finds its ring full waits up to the backpressure bound
+ * (draining decisions meanwhile) and is then rejected with BACKPRESSURE.
+ */
+import { FRAME_BYTES, FrameKind } from '../../ipc/frame-layout.js';
+import type { MonotonicClock } from '../../core/clock/monotonic-clock.js';
+import type { OrderGenerator } from '../../core/generator/order-generator.js';
+import type { RateSchedule } from '../../core/generator/rate-schedule.js';
+import type { DecisionLedger } from '../../core/metrics/decision-ledger.js';
+import { Reason } from '../../core/risk/reject-reason.js';
+import type { WaitStrategyName } from '../../ipc/wait-strategy.js';
+import type { Collector } from './collector.js';
+import type { Dispatcher } from './dispatcher.js';
+
+/** Most events one pump writes before the main loop attends to other work. */
+const EVENTS_PER_PUMP = 1024;
+
+export class GeneratorFeed {
+  private dueNs: number;
+  private prepared = false;
+  /** Orders rejected with BACKPRESSURE. */
+  backpressureRejects = 0;
+  private readonly scratch = new ArrayBuffer(FRAME_BYTES);
+  private readonly scratchI32 = new Int32Array(this.scratch);
+  private readonly scratchF64 = new Float64Array(this.scratch);
+
+  constructor(
+    private readonly gen: OrderGenerator,
+    private readonly schedule: RateSchedule,
+    private readonly dispatcher: Dispatcher,
+    private readonly collector: Collector,
+    private readonly ledger: DecisionLedger,
+    private readonly clock: MonotonicClock,
+    private readonly backpressureNs: number,
+    private readonly wait: WaitStrategyName,
+    startNs: number,
+  ) {
+    this.dueNs = startNs;
+  }
+
+  /** Intended send time of the next order (paced). */
+  get nextDueNs(): number {
+    return this.dueNs;
+  }
+
+  /** Writes the events due by `nowNs`; returns how many were written. */
+  pump(nowNs: number): number {
+    const paced = this.schedule.paced;
+    const gen = this.gen;
+    const d = this.dispatcher;
+    let sent = 0;
+    while (sent < EVENTS_PER_PUMP) {
+      if (!this.prepared) {
+        gen.prepare();
+        this.prepared = true;
+      }
+      if (paced && !gen.forced && this.dueNs > nowNs) break;
+      const stamp = paced ? this.dueNs : nowNs;
+      const w = d.owner(gen.symbol);
+      const isOrder = gen.kind === FrameKind.NewOrder;
+      let slot = d.claim(w);
+      if (slot < 0) {
+        if (!paced) break; // max: the generator runs at the rings' pace
+        if (!isOrder) {
+          gen.write(this.scratchI32, this.scratchF64, 0, stamp, 0);
+          d.dispatchTick(this.scratchI32, this.scratchF64, 0);
+          this.prepared = false;
+          sent++;
+          continue;
+        }
+        slot = this.waitForRoom(w);
+        if (slot < 0) {
+          this.ledger.decide(this.ledger.issue(), Reason.BACKPRESSURE);
+          this.backpressureRejects++;
+          this.advance(isOrder);
+          sent++;
+          continue;
+        }
+      }
+      const p = d.producers[w];
+      gen.write(p.i32, p.f64, slot, stamp, isOrder ? this.ledger.issue() : 0);
+      this.advance(isOrder);
+      sent++;
+    }
+    d.publishAll();
+    return sent;
+  }
+
+  private advance(isOrder: boolean): void {
+    this.prepared = false;
+    if (isOrder && this.schedule.paced && !this.gen.forced) this.dueNs = this.schedule.next(this.dueNs);
+  }
+
+  /** Bounded wait for room in worker w's ring, draining decisions meanwhile. */
+  private waitForRoom(w: number): number {
+    const d = this.dispatcher;
+    const p = d.producers[w];
+    p.publish(); // what is written so far must reach the worker, or the ring never drains
+    const deadline = this.clock.nowNs() + this.backpressureNs;
+    for (;;) {
+      this.collector.drainAll();
+      const slot = d.claim(w);
+      if (slot >= 0) return slot;
+      if (this.clock.nowNs() >= deadline) return -1;
+      if (this.wait === 'block') p.sleepUntilFree(0.05);
+    }
+  }
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# bot4 launcher: pins the process to core 0 with taskset (the main thread
+# stays there; each worker re-pins its own thread to its core) and starts the
+# engine. Options: ./taskset.sh --help
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+entry="$here/dist/scripts/main.js"
+if [ ! -f "$entry" ]; then
+  echo "bot4: $entry is missing; run 'npm run build' first" >&2
+  exit 2
+fi
+if command -v taskset >/dev/null 2>&1 && taskset -c 0 true 2>/dev/null; then
+  exec taskset -c 0 node "$entry" "$@"
+fi
+echo "bot4: taskset is missing or not permitted here; the main thread runs unpinned" >&2
+exec node "$entry" "$@"
