@@ -11,7 +11,7 @@
  * Nothing here allocates per frame.
  */
 import { ControlOp, F64, FrameKind, I32 } from '../ipc/frame-layout.js';
-import { recordLatency } from '../ipc/latency-histogram.js';
+import { bucketIndex } from '../ipc/latency-histogram.js';
 import type { RingConsumer, RingProducer } from '../ipc/spsc-ring.js';
 import type { ConsumerIdler } from '../ipc/wait-strategy.js';
 import { WorkerStat, type WorkerStatsView } from '../ipc/worker-stats-layout.js';
@@ -77,17 +77,21 @@ export class EngineLoop {
       const n = this.input.available();
       if (n === 0) {
         this.idler.idle();
-        if ((++idlePolls & 1023) === 0 && this.clock.nowNs() >= untilNs) return false;
+        if ((++idlePolls & 1023) === 0) {
+          this.clock.update();
+          if (this.clock.reading[0] >= untilNs) return false;
+        }
         continue;
       }
       this.idler.busy();
-      if (this.processBatch(n < this.opts.maxBatch ? n : this.opts.maxBatch) >= untilNs) return false;
+      this.processBatch(n < this.opts.maxBatch ? n : this.opts.maxBatch);
+      if (this.clock.reading[0] >= untilNs) return false;
     }
     return true;
   }
 
-  /** Processes up to `n` available frames; returns the clock reading taken after publishing. */
-  private processBatch(n: number): number {
+  /** Processes up to `n` available frames; leaves the clock reading taken after publishing in clock.reading[0]. */
+  private processBatch(n: number): void {
     const inI32 = this.inI32;
     const inF64 = this.inF64;
     const stats = this.stats;
@@ -106,8 +110,7 @@ export class EngineLoop {
         this.batchIntended[orders++] = inF64[(base >> 1) + F64.time];
         this.decide(base);
       } else if (kind === FrameKind.MarketTick) {
-        const d = base >> 1;
-        this.book.update(inI32[base + I32.symbol], inF64[d + F64.bid], inF64[d + F64.ask], inF64[d + F64.last]);
+        this.book.apply(inI32[base + I32.symbol], inF64, base >> 1);
         ticks++;
       } else if (kind === FrameKind.Fill) {
         if (inI32[base + I32.leavesOpen] === 0) this.live.delete(inF64[(base >> 1) + F64.clientId]);
@@ -130,17 +133,17 @@ export class EngineLoop {
     this.output.publish();
     this.input.advance(k);
     this.input.release();
-    const now = this.clock.nowNs();
+    this.clock.update();
+    const now = this.clock.reading[0];
     const h = this.histogram;
     const intended = this.batchIntended;
-    for (let i = 0; i < orders; i++) recordLatency(h, now - intended[i]);
+    for (let i = 0; i < orders; i++) h[bucketIndex(now - intended[i])]++;
     stats[WorkerStat.ordersIn] += orders;
     stats[WorkerStat.decisions] += orders;
     stats[WorkerStat.ticksIn] += ticks;
     stats[WorkerStat.fillsIn] += fills;
     stats[WorkerStat.controlsIn] += controls;
     stats[WorkerStat.batches]++;
-    return now;
   }
 
   private decide(base: number): void {

@@ -35,6 +35,22 @@ export interface GeneratorOptions {
   marketFraction: number;
 }
 
+/** Float64 registers of the generator (indices into `r`). */
+const R = {
+  price: 0, qty: 1, clientId: 2, bid: 3, ask: 4, bidQty: 5, askQty: 6, tickSeq: 7, nextClientId: 8,
+  goodClientId: 9, goodPrice: 10, goodQty: 11,
+} as const;
+const R_SLOTS = 12;
+/** Int32 registers (indices into `n32`). */
+const N = {
+  kind: 0, symbol: 1, forced: 2, side: 3, type: 4, warmup: 5, badCursor: 6,
+  goodSymbol: 7, goodSide: 8, goodType: 9, duplicateNext: 10, ui: 11, zi: 12,
+} as const;
+const N_SLOTS = 13;
+/** Random numbers are drawn in blocks; one event uses at most 16 of each kind. */
+const BLOCK = 4096;
+const PER_EVENT = 16;
+
 const VOLATILITY = 0.0004;
 const JUMP_PROBABILITY = 0.0005;
 const JUMP_SIZE = 0.02;
@@ -59,33 +75,14 @@ export class OrderGenerator {
   private readonly mid: Float64Array;
   private readonly low: Float64Array;
   private readonly high: Float64Array;
-  private warmup = 0;
-  private nextClientId = 1;
-  private badCursor = 0;
-
-  // The prepared event.
-  kind: number = FrameKind.Empty;
-  symbol = 0;
-  /** True when the prepared order must be sent right after the previous one (a duplicate of it). */
-  forced = false;
-  private price = 0;
-  private qty = 0;
-  private side = 0;
-  private type = 0;
-  private clientId = 0;
-  private bid = 0;
-  private ask = 0;
-  private bidQty = 0;
-  private askQty = 0;
-  private tickSeq = 0;
-  // The last good order, for duplicates.
-  private lastGoodSymbol = -1;
-  private lastGoodClientId = 0;
-  private lastGoodPrice = 0;
-  private lastGoodQty = 0;
-  private lastGoodSide = 0;
-  private lastGoodType = 0;
-  private duplicateNext = false;
+  /**
+   * Mutable state lives in typed arrays, not object fields: a double stored
+   * into a field may box a fresh heap number, and this runs once per frame.
+   */
+  private readonly r = new Float64Array(R_SLOTS);
+  private readonly n32 = new Int32Array(N_SLOTS);
+  private readonly uniforms = new Float64Array(BLOCK);
+  private readonly normals = new Float64Array(BLOCK);
 
   constructor(
     readonly instruments: readonly Instrument[],
@@ -106,6 +103,40 @@ export class OrderGenerator {
     this.mid = col((i) => i.initialPrice);
     this.low = col((i) => i.initialPrice / 5);
     this.high = col((i) => i.initialPrice * 5);
+    this.r[R.nextClientId] = 1;
+    this.n32[N.goodSymbol] = -1;
+    this.n32[N.ui] = BLOCK;
+    this.n32[N.zi] = BLOCK;
+  }
+
+  /** Next uniform in [0, 1) from the block (prepare() guarantees enough remain). */
+  private u(): number {
+    return this.uniforms[this.n32[N.ui]++];
+  }
+
+  /** Next standard normal from the block. */
+  private z(): number {
+    return this.normals[this.n32[N.zi]++];
+  }
+
+  /** Uniform integer in [0, k). */
+  private below(k: number): number {
+    return Math.floor(this.uniforms[this.n32[N.ui]++] * k);
+  }
+
+  /** Kind of the prepared event (FrameKind.MarketTick or FrameKind.NewOrder). */
+  get kind(): number {
+    return this.n32[N.kind];
+  }
+
+  /** Symbol of the prepared event. */
+  get symbol(): number {
+    return this.n32[N.symbol];
+  }
+
+  /** True when the prepared order must be sent right after the previous one (a duplicate of it). */
+  get forced(): boolean {
+    return this.n32[N.forced] !== 0;
   }
 
   /** The halted symbol the generator keeps for its reject reason (its instrument must be marked not trading), or -1. */
@@ -115,139 +146,157 @@ export class OrderGenerator {
 
   /** Decides the next event. Ticks for every tradable symbol come first, so orders find references. */
   prepare(): void {
-    if (this.warmup < this.tradable) {
-      this.prepareTick(this.warmup++);
+    const n = this.n32;
+    const r = this.r;
+    if (n[N.ui] > BLOCK - PER_EVENT) {
+      this.rng.fillUniform(this.uniforms);
+      n[N.ui] = 0;
+    }
+    if (n[N.zi] > BLOCK - PER_EVENT) {
+      this.rng.fillNormal(this.normals);
+      n[N.zi] = 0;
+    }
+    if (n[N.warmup] < this.tradable) {
+      this.prepareTick(n[N.warmup]++);
       return;
     }
-    if (this.duplicateNext) {
-      this.duplicateNext = false;
-      this.forced = true;
-      this.kind = FrameKind.NewOrder;
-      this.symbol = this.lastGoodSymbol;
-      this.clientId = this.lastGoodClientId;
-      this.price = this.lastGoodPrice;
-      this.qty = this.lastGoodQty;
-      this.side = this.lastGoodSide;
-      this.type = this.lastGoodType;
+    if (n[N.duplicateNext] !== 0) {
+      n[N.duplicateNext] = 0;
+      n[N.forced] = 1;
+      n[N.kind] = FrameKind.NewOrder;
+      n[N.symbol] = n[N.goodSymbol];
+      n[N.side] = n[N.goodSide];
+      n[N.type] = n[N.goodType];
+      r[R.clientId] = r[R.goodClientId];
+      r[R.price] = r[R.goodPrice];
+      r[R.qty] = r[R.goodQty];
       return;
     }
-    this.forced = false;
-    const r = this.rng;
-    if (r.next() * (1 + this.opts.ticksPerOrder) >= 1) {
-      this.prepareTick(r.below(this.tradable));
+    n[N.forced] = 0;
+    if (this.u() * (1 + this.opts.ticksPerOrder) >= 1) {
+      this.prepareTick(this.below(this.tradable));
       return;
     }
     this.prepareGoodOrder();
-    if (r.next() < this.opts.badFraction) this.spoil();
+    if (this.u() < this.opts.badFraction) this.spoil();
     else this.rememberGood();
   }
 
   private prepareTick(s: number): void {
-    const r = this.rng;
-    let m = this.mid[s] * Math.exp(VOLATILITY * r.normal());
-    if (r.next() < JUMP_PROBABILITY) m *= r.next() < 0.5 ? 1 - JUMP_SIZE : 1 + JUMP_SIZE;
+    const r = this.r;
+    let m = this.mid[s] * Math.exp(VOLATILITY * this.z());
+    if (this.u() < JUMP_PROBABILITY) m *= this.u() < 0.5 ? 1 - JUMP_SIZE : 1 + JUMP_SIZE;
     if (m < this.low[s]) m = this.low[s];
     if (m > this.high[s]) m = this.high[s];
     this.mid[s] = m;
     const t = this.tick[s];
-    const halfSpread = (1 + r.below(3)) * t;
-    this.kind = FrameKind.MarketTick;
-    this.symbol = s;
-    this.bid = this.onTick(m - halfSpread, t);
-    this.ask = this.onTick(m + halfSpread, t);
-    this.price = r.next() < 0.5 ? this.bid : this.ask; // last trade at the touch
-    this.bidQty = this.sizeFor(s, m);
-    this.askQty = this.sizeFor(s, m);
-    this.tickSeq++;
+    const halfSpread = (1 + this.below(3)) * t;
+    this.n32[N.kind] = FrameKind.MarketTick;
+    this.n32[N.symbol] = s;
+    this.roundToTick(R.bid, m - halfSpread, t);
+    this.roundToTick(R.ask, m + halfSpread, t);
+    r[R.price] = this.u() < 0.5 ? r[R.bid] : r[R.ask]; // last trade at the touch
+    this.drawSize(R.bidQty, s, m);
+    this.drawSize(R.askQty, s, m);
+    r[R.tickSeq]++;
   }
 
-  private onTick(p: number, t: number): number {
+  /** r[out] = p rounded to the tick grid, at least one tick. Results go to registers, not returns: see `r`. */
+  private roundToTick(out: number, p: number, t: number): void {
     const ticks = Math.round(p / t);
-    return (ticks < 1 ? 1 : ticks) * t;
+    this.r[out] = (ticks < 1 ? 1 : ticks) * t;
   }
 
-  private sizeFor(s: number, price: number): number {
-    const notional = MEDIAN_NOTIONAL * Math.exp(NOTIONAL_SIGMA * this.rng.normal());
-    let q = Math.round(notional / price / this.lot[s]) * this.lot[s];
+  /** r[out] = a log-normal order size for symbol s at price, on its lot grid, within its bounds. */
+  private drawSize(out: number, s: number, price: number): void {
+    const notional = MEDIAN_NOTIONAL * Math.exp(NOTIONAL_SIGMA * this.z());
+    const lot = this.lot[s];
+    let q = Math.round(notional / price / lot) * lot;
     if (q < this.minQty[s]) q = this.minQty[s];
     const cap = (this.maxNotional[s] * 0.5) / price;
-    if (q > cap) q = Math.floor(cap / this.lot[s]) * this.lot[s];
-    return q;
+    if (q > cap) q = Math.floor(cap / lot) * lot;
+    this.r[out] = q;
   }
 
   private prepareGoodOrder(): void {
-    const r = this.rng;
-    const s = r.below(this.tradable);
-    this.kind = FrameKind.NewOrder;
-    this.symbol = s;
-    this.side = r.next() < 0.5 ? Side.Buy : Side.Sell;
-    this.clientId = this.nextClientId++;
+    const r = this.r;
+    const n = this.n32;
+    const s = this.below(this.tradable);
+    n[N.kind] = FrameKind.NewOrder;
+    n[N.symbol] = s;
+    n[N.side] = this.u() < 0.5 ? Side.Buy : Side.Sell;
+    r[R.clientId] = r[R.nextClientId]++;
     const m = this.mid[s];
-    this.qty = this.sizeFor(s, m);
-    if (r.next() < this.opts.marketFraction) {
-      this.type = OrderType.Market;
-      this.price = 0;
+    this.drawSize(R.qty, s, m);
+    if (this.u() < this.opts.marketFraction) {
+      n[N.type] = OrderType.Market;
+      r[R.price] = 0;
     } else {
-      this.type = OrderType.Limit;
-      let off = LIMIT_OFFSET_SIGMA * r.normal();
+      n[N.type] = OrderType.Limit;
+      let off = LIMIT_OFFSET_SIGMA * this.z();
       if (off > 0.01) off = 0.01;
       if (off < -0.01) off = -0.01;
-      this.price = this.onTick(m * (1 + off), this.tick[s]);
+      this.roundToTick(R.price, m * (1 + off), this.tick[s]);
     }
   }
 
   private rememberGood(): void {
-    this.lastGoodSymbol = this.symbol;
-    this.lastGoodClientId = this.clientId;
-    this.lastGoodPrice = this.price;
-    this.lastGoodQty = this.qty;
-    this.lastGoodSide = this.side;
-    this.lastGoodType = this.type;
+    const r = this.r;
+    const n = this.n32;
+    n[N.goodSymbol] = n[N.symbol];
+    n[N.goodSide] = n[N.side];
+    n[N.goodType] = n[N.type];
+    r[R.goodClientId] = r[R.clientId];
+    r[R.goodPrice] = r[R.price];
+    r[R.goodQty] = r[R.qty];
   }
 
   /** Turns the prepared good order into the next kind of bad order, in rotation. */
   private spoil(): void {
-    const s = this.symbol;
-    const kind = this.badCursor;
-    this.badCursor = (this.badCursor + 1) % BAD_KINDS;
-    const limitPrice = this.type === OrderType.Limit ? this.price : this.onTick(this.mid[s], this.tick[s]);
+    const r = this.r;
+    const n = this.n32;
+    const s = n[N.symbol];
+    const kind = n[N.badCursor];
+    n[N.badCursor] = (kind + 1) % BAD_KINDS;
+    if (n[N.type] !== OrderType.Limit) this.roundToTick(R.price, this.mid[s], this.tick[s]);
+    const limitPrice = r[R.price];
     switch (kind) {
       case BadOrderKind.FatFingerPrice:
-        this.type = OrderType.Limit;
-        this.price = this.onTick(this.mid[s] * (this.rng.next() < 0.5 ? 1.25 : 0.75), this.tick[s]);
+        n[N.type] = OrderType.Limit;
+        this.roundToTick(R.price, this.mid[s] * (this.u() < 0.5 ? 1.25 : 0.75), this.tick[s]);
         return;
       case BadOrderKind.OversizeQuantity:
-        this.qty = Math.round((this.maxQty[s] * 2) / this.lot[s]) * this.lot[s];
+        r[R.qty] = Math.round((this.maxQty[s] * 2) / this.lot[s]) * this.lot[s];
         return;
       case BadOrderKind.OverNotional:
-        this.type = OrderType.Limit;
-        this.price = limitPrice;
-        this.qty = Math.ceil((this.maxNotional[s] * 1.5) / limitPrice / this.lot[s]) * this.lot[s];
+        n[N.type] = OrderType.Limit;
+        r[R.price] = limitPrice;
+        r[R.qty] = Math.ceil((this.maxNotional[s] * 1.5) / limitPrice / this.lot[s]) * this.lot[s];
         return;
       case BadOrderKind.UnknownSymbol:
-        this.symbol = this.n + 1 + this.rng.below(1000);
+        n[N.symbol] = this.n + 1 + this.below(1000);
         return;
       case BadOrderKind.DuplicateClientId:
         // This order is good; the next one repeats its client id while it is still live.
         this.rememberGood();
-        this.duplicateNext = this.lastGoodSymbol >= 0;
+        n[N.duplicateNext] = 1;
         return;
       case BadOrderKind.OffTickPrice:
-        this.type = OrderType.Limit;
-        this.price = limitPrice + this.tick[s] * 0.5;
+        n[N.type] = OrderType.Limit;
+        r[R.price] = limitPrice + this.tick[s] * 0.5;
         return;
       case BadOrderKind.OffStepQuantity:
-        this.qty += this.lot[s] * 0.5;
+        r[R.qty] += this.lot[s] * 0.5;
         return;
       case BadOrderKind.BelowMinQuantity:
-        this.qty = this.minQty[s] - this.lot[s];
+        r[R.qty] = this.minQty[s] - this.lot[s];
         return;
       case BadOrderKind.NonPositivePrice:
-        this.type = OrderType.Limit;
-        this.price = -limitPrice;
+        n[N.type] = OrderType.Limit;
+        r[R.price] = -limitPrice;
         return;
       case BadOrderKind.ZeroQuantity:
-        this.qty = 0;
+        r[R.qty] = 0;
         return;
       case BadOrderKind.NoReferencePrice:
         if (this.silentSymbol >= 0) this.moveTo(this.silentSymbol);
@@ -260,33 +309,38 @@ export class OrderGenerator {
 
   /** Re-targets the order at a reserved symbol with a plausible price and size for it. */
   private moveTo(s: number): void {
-    this.symbol = s;
-    this.type = OrderType.Limit;
-    this.price = this.onTick(this.mid[s], this.tick[s]);
-    this.qty = this.sizeFor(s, this.mid[s]);
+    this.n32[N.symbol] = s;
+    this.n32[N.type] = OrderType.Limit;
+    this.roundToTick(R.price, this.mid[s], this.tick[s]);
+    this.drawSize(R.qty, s, this.mid[s]);
   }
 
-  /** Writes the prepared event into the frame at int32 index `base`. */
-  write(i32: Int32Array, f64: Float64Array, base: number, timeNs: number, seq: number): void {
+  /**
+   * Writes the prepared event into the frame at int32 index `base`, all but its
+   * time field, which the caller stamps (a double argument would be boxed).
+   */
+  write(i32: Int32Array, f64: Float64Array, base: number, seq: number): void {
     const d = base >> 1;
-    i32[base + I32.kind] = this.kind;
-    i32[base + I32.symbol] = this.symbol;
-    f64[d + F64.time] = timeNs;
-    if (this.kind === FrameKind.MarketTick) {
-      f64[d + F64.bid] = this.bid;
-      f64[d + F64.ask] = this.ask;
-      f64[d + F64.last] = this.price;
-      f64[d + F64.bidQty] = this.bidQty;
-      f64[d + F64.askQty] = this.askQty;
-      f64[d + F64.exchSeq] = this.tickSeq;
+    const r = this.r;
+    const n = this.n32;
+    const kind = n[N.kind];
+    i32[base + I32.kind] = kind;
+    i32[base + I32.symbol] = n[N.symbol];
+    if (kind === FrameKind.MarketTick) {
+      f64[d + F64.bid] = r[R.bid];
+      f64[d + F64.ask] = r[R.ask];
+      f64[d + F64.last] = r[R.price];
+      f64[d + F64.bidQty] = r[R.bidQty];
+      f64[d + F64.askQty] = r[R.askQty];
+      f64[d + F64.exchSeq] = r[R.tickSeq];
       return;
     }
-    f64[d + F64.clientId] = this.clientId;
-    f64[d + F64.price] = this.price;
-    f64[d + F64.quantity] = this.qty;
+    f64[d + F64.clientId] = r[R.clientId];
+    f64[d + F64.price] = r[R.price];
+    f64[d + F64.quantity] = r[R.qty];
     i32[base + I32.seq] = seq;
-    i32[base + I32.side] = this.side;
-    i32[base + I32.type] = this.type;
+    i32[base + I32.side] = n[N.side];
+    i32[base + I32.type] = n[N.type];
     i32[base + I32.flags] = 0;
     i32[base + I32.account] = 0;
     i32[base + I32.venue] = 0;

@@ -47,6 +47,16 @@ export class Prng {
     return Math.floor(this.next() * n);
   }
 
+  /** Fills `out` with uniforms in [0, 1): one call per block keeps doubles off call boundaries. */
+  fillUniform(out: Float64Array): void {
+    for (let i = 0; i < out.length; i++) out[i] = (this.nextInt32() >>> 0) / 4294967296;
+  }
+
+  /** Fills `out` with standard normals. */
+  fillNormal(out: Float64Array): void {
+    for (let i = 0; i < out.length; i++) out[i] = this.normal();
+  }
+
   /** Standard normal (Marsaglia polar method; the second value is kept for the next call). */
   normal(): number {
     if (this.hasSpare) {

@@ -48,8 +48,8 @@ export class OrderChecker {
     const market = i32[base + I32.type] === OrderType.Market;
     const price = f64[d + F64.price];
     if (!market) {
-      // NaN fails `> 0` too; Infinity is caught by the notional cap below.
-      if (!(price > 0)) return Reason.PRICE_INVALID;
+      // NaN fails `> 0` too.
+      if (!(price > 0) || price === Infinity) return Reason.PRICE_INVALID;
       if (offGrid(price, ins[row + InstrumentField.tickSize])) return Reason.PRICE_OFF_TICK;
     }
 
@@ -59,7 +59,9 @@ export class OrderChecker {
     if (qty < ins[row + InstrumentField.minQty] * (1 - GRID_EPS)) return Reason.QTY_BELOW_MIN;
     if (qty > ins[row + InstrumentField.maxQty] * (1 + GRID_EPS)) return Reason.QTY_ABOVE_MAX;
 
-    const ref = this.book.reference(s);
+    // Reference: last trade, else mid (NaN when neither was seen). Inlined: see ReferenceBook.
+    const last = this.book.last[s];
+    const ref = last === last ? last : (this.book.bid[s] + this.book.ask[s]) * 0.5;
     if (market && ref !== ref) return Reason.NO_REFERENCE_PRICE;
     const valuedAt = market ? ref : price;
     if (!(valuedAt * qty <= ins[row + InstrumentField.maxNotional])) return Reason.NOTIONAL_ABOVE_MAX;

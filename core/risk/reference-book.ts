@@ -2,8 +2,11 @@
  * The market state of the symbols one worker owns: best bid/ask, last trade
  * and whether the feed has declared the reference stale. Written only by the
  * owning worker, on MarketTick and MarketDataStale frames; read by its checks.
- * NaN marks a price never seen.
+ * NaN marks a price never seen. The reference price for collars and
+ * market-order notional is the last trade, else the mid (see OrderChecker).
  */
+import { F64 } from '../../ipc/frame-layout.js';
+
 export class ReferenceBook {
   readonly bid: Float64Array;
   readonly ask: Float64Array;
@@ -17,8 +20,15 @@ export class ReferenceBook {
     this.stale = new Uint8Array(symbols);
   }
 
-  /** Applies a tick; NaN fields (a trade carries no book, a book no trade) keep the previous value. */
-  update(s: number, bid: number, ask: number, last: number): void {
+  /**
+   * Applies the MarketTick whose float64 fields start at `d` in `f64` (passed by
+   * position: doubles passed to a call V8 does not inline would be boxed).
+   * NaN fields (a trade carries no book, a book no trade) keep the previous value.
+   */
+  apply(s: number, f64: Float64Array, d: number): void {
+    const bid = f64[d + F64.bid];
+    const ask = f64[d + F64.ask];
+    const last = f64[d + F64.last];
     if (bid === bid) this.bid[s] = bid;
     if (ask === ask) this.ask[s] = ask;
     if (last === last) this.last[s] = last;
@@ -29,10 +39,4 @@ export class ReferenceBook {
     this.stale[s] = 1;
   }
 
-  /** Reference price for collars and market-order notional: last trade, else mid; NaN if none. */
-  reference(s: number): number {
-    const l = this.last[s];
-    if (l === l) return l;
-    return (this.bid[s] + this.ask[s]) * 0.5;
-  }
 }

@@ -47,8 +47,7 @@ export class Collector {
       if (kind === FrameKind.Decision) {
         const reason = i32[b + I32.reason];
         if (ledger.decide(i32[b + I32.seq], reason) && reason === Reason.ACCEPTED) {
-          const d = b >> 1;
-          this.dispatcher.queueFill(w, i32[b + I32.symbol], f64[d + F64.clientId], f64[d + F64.price], f64[d + F64.quantity], i32[b + I32.side]);
+          this.dispatcher.queueFill(w, i32, f64, b);
         }
       } else if (kind === FrameKind.Control && i32[b + I32.op] === ControlOp.Heartbeat) {
         this.heartbeatEcho[w] = f64[(b >> 1) + F64.arg];

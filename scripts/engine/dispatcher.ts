@@ -139,16 +139,20 @@ export class Dispatcher {
     this.pendingList[w][this.pendingCount[w]++] = s;
   }
 
-  /** Queues the execution report of an accepted order for its worker; never dropped. */
-  queueFill(w: number, symbol: number, clientId: number, price: number, qty: number, side: number): void {
+  /**
+   * Queues the execution report of the accepted order whose Decision frame is
+   * at int32 index `base` (fields read in place: no doubles cross the call); never dropped.
+   */
+  queueFill(w: number, i32: Int32Array, f64: Float64Array, base: number): void {
     const t = this.fillTail[w];
     const i = t & this.fillMask;
     const f = this.fillF64[w];
-    f[i * FILL_STRIDE] = clientId;
-    f[i * FILL_STRIDE + 1] = price;
-    f[i * FILL_STRIDE + 2] = qty;
-    this.fillI32[w][i * 2] = side;
-    this.fillI32[w][i * 2 + 1] = symbol;
+    const d = base >> 1;
+    f[i * FILL_STRIDE] = f64[d + F64.clientId];
+    f[i * FILL_STRIDE + 1] = f64[d + F64.price];
+    f[i * FILL_STRIDE + 2] = f64[d + F64.quantity];
+    this.fillI32[w][i * 2] = i32[base + I32.side];
+    this.fillI32[w][i * 2 + 1] = i32[base + I32.symbol];
     this.fillTail[w] = t + 1;
     const queued = t + 1 - this.fillHead[w];
     if (queued > this.fillsQueuedPeak) this.fillsQueuedPeak = queued;

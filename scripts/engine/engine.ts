@@ -162,11 +162,12 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
   const slice = (): void => {
     const sliceEnd = clock.nowNs() + SLICE_NS;
     for (;;) {
-      const now = clock.nowNs();
       let work = collector.drainAll();
       for (let w = 0; w < opts.workers; w++) if (dispatcher.deferred(w) !== 0) dispatcher.flush(w);
-      if (!stopping) work += feed.pump(now);
-      else dispatcher.publishAll();
+      if (!stopping) work += feed.pump();
+      else clock.update();
+      const now = clock.reading[0];
+      if (stopping) dispatcher.publishAll();
       if (now >= nextReportNs) {
         reporter.report(now);
         nextReportNs += REPORT_NS;

@@ -6,7 +6,7 @@
  * full. An order that finds its ring full waits up to the backpressure bound
  * (draining decisions meanwhile) and is then rejected with BACKPRESSURE.
  */
-import { FRAME_BYTES, FrameKind } from '../../ipc/frame-layout.js';
+import { F64, FRAME_BYTES, FrameKind } from '../../ipc/frame-layout.js';
 import type { MonotonicClock } from '../../core/clock/monotonic-clock.js';
 import type { OrderGenerator } from '../../core/generator/order-generator.js';
 import type { RateSchedule } from '../../core/generator/rate-schedule.js';
@@ -47,8 +47,10 @@ export class GeneratorFeed {
     return this.dueNs;
   }
 
-  /** Writes the events due by `nowNs`; returns how many were written. */
-  pump(nowNs: number): number {
+  /** Writes the events due now (one clock read); returns how many were written. */
+  pump(): number {
+    this.clock.update();
+    const nowNs = this.clock.reading[0];
     const paced = this.schedule.paced;
     const gen = this.gen;
     const d = this.dispatcher;
@@ -66,7 +68,8 @@ export class GeneratorFeed {
       if (slot < 0) {
         if (!paced) break; // max: the generator runs at the rings' pace
         if (!isOrder) {
-          gen.write(this.scratchI32, this.scratchF64, 0, stamp, 0);
+          gen.write(this.scratchI32, this.scratchF64, 0, 0);
+          this.scratchF64[F64.time] = stamp;
           d.dispatchTick(this.scratchI32, this.scratchF64, 0);
           this.prepared = false;
           sent++;
@@ -82,7 +85,8 @@ export class GeneratorFeed {
         }
       }
       const p = d.producers[w];
-      gen.write(p.i32, p.f64, slot, stamp, isOrder ? this.ledger.issue() : 0);
+      gen.write(p.i32, p.f64, slot, isOrder ? this.ledger.issue() : 0);
+      p.f64[(slot >> 1) + F64.time] = stamp;
       this.advance(isOrder);
       sent++;
     }
@@ -100,12 +104,15 @@ export class GeneratorFeed {
     const d = this.dispatcher;
     const p = d.producers[w];
     p.publish(); // what is written so far must reach the worker, or the ring never drains
-    const deadline = this.clock.nowNs() + this.backpressureNs;
+    const clock = this.clock;
+    clock.update();
+    const deadline = clock.reading[0] + this.backpressureNs;
     for (;;) {
       this.collector.drainAll();
       const slot = d.claim(w);
       if (slot >= 0) return slot;
-      if (this.clock.nowNs() >= deadline) return -1;
+      clock.update();
+      if (clock.reading[0] >= deadline) return -1;
       if (this.wait === 'block') p.sleepUntilFree(0.05);
     }
   }

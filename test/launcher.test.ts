@@ -1,0 +1,88 @@
+/**
+ * The launcher as a user runs it: ./taskset.sh with the built-in generator,
+ * JSON metrics on stdout, a graceful stop on duration or SIGINT, and bad
+ * options refused with exit code 2 and one line naming the option.
+ */
+import { expect } from 'chai';
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const launcher = `${root}taskset.sh`;
+
+interface Line { msg: string; [k: string]: unknown }
+
+function parseLines(stdout: string): Line[] {
+  return stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Line);
+}
+
+function run(args: string[], signalAfterMs?: number): Promise<{ code: number | null; lines: Line[]; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(launcher, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    if (signalAfterMs) setTimeout(() => child.kill('SIGINT'), signalAfterMs);
+    child.on('close', (code) => resolve({ code, lines: parseLines(out), stderr: err }));
+  });
+}
+
+describe('launcher (taskset.sh)', function () {
+  this.timeout(60_000);
+
+  it('runs 3 s on the generator: every order gets exactly one decision, every spine reason shows up', async () => {
+    const { code, lines, stderr } = await run(['--duration', '3', '--metrics', 'json', '--rate', '50000', '--bad-fraction', '0.05', '--workers', '1']);
+    expect(code, stderr).to.equal(0);
+    const summary = lines.find((l) => l.msg === 'summary') as Line & { generated: number; decided: number; accepted: number; rejectedTotal: number; lost: number; duplicates: number; rejected: Record<string, number> };
+    expect(summary, 'summary line').to.exist;
+    expect(summary.generated).to.be.greaterThan(100_000);
+    expect(summary.decided).to.equal(summary.generated);
+    expect(summary.accepted + summary.rejectedTotal).to.equal(summary.decided);
+    expect(summary.lost).to.equal(0);
+    expect(summary.duplicates).to.equal(0);
+    for (const reason of ['UNKNOWN_SYMBOL', 'SYMBOL_NOT_TRADING', 'PRICE_INVALID', 'PRICE_OFF_TICK', 'QTY_INVALID', 'QTY_OFF_STEP', 'QTY_BELOW_MIN', 'QTY_ABOVE_MAX', 'NOTIONAL_ABOVE_MAX', 'PRICE_OUTSIDE_COLLAR', 'NO_REFERENCE_PRICE', 'DUPLICATE_CLIENT_ID']) {
+      expect(summary.rejected[reason] ?? 0, reason).to.be.greaterThan(0);
+    }
+    const metrics = lines.filter((l) => l.msg === 'metrics');
+    expect(metrics.length).to.be.at.least(3);
+    expect(metrics[1]).to.include.keys('ordersPerS', 'decisionsPerS', 'latencyUs', 'ringPeak', 'backpressure', 'rssMb', 'heapMb', 'gc', 'rejectedByReason');
+    const started = lines.find((l) => l.msg === 'worker pinned' || l.msg === 'worker not pinned; running unpinned');
+    expect(started).to.include.keys('core', 'tid', 'pinVerified');
+  });
+
+  it('stops gracefully on SIGINT when running until a signal', async () => {
+    const { code, lines, stderr } = await run(['--duration', '0', '--metrics', 'json', '--rate', '20000'], 2500);
+    expect(code, stderr).to.equal(0);
+    const summary = lines.find((l) => l.msg === 'summary') as Line & { generated: number; decided: number; lost: number };
+    expect(summary.generated).to.be.greaterThan(0);
+    expect(summary.decided).to.equal(summary.generated);
+    expect(summary.lost).to.equal(0);
+    expect(lines.some((l) => l.msg === 'stopping: draining rings' && l.reason === 'SIGINT')).to.equal(true);
+  });
+
+  const bad: Array<[string[], string]> = [
+    [['--workers', 'abc'], '--workers'],
+    [['--workers', '0'], '--workers'],
+    [['--rate', 'fast'], '--rate'],
+    [['--wait', 'sleep'], '--wait'],
+    [['--metrics', 'xml'], '--metrics'],
+    [['--ring-slots', '1000'], '--ring-slots'],
+    [['--cores', '1,x'], '--cores'],
+    [['--cores', '999'], '--cores'],
+    [['--duration', '-1'], '--duration'],
+    [['--burst', '10x'], '--burst'],
+    [['--frobnicate', '1'], '--frobnicate'],
+    [['--symbols'], '--symbols'],
+  ];
+  for (const [args, option] of bad) {
+    it(`exits 2 naming ${option} for ${args.join(' ')}`, () => {
+      const r = spawnSync(launcher, args, { cwd: root, encoding: 'utf8' });
+      expect(r.status).to.equal(2);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines).to.have.length(1);
+      expect(lines[0]).to.include(option);
+      expect(r.stdout).to.equal('');
+    });
+  }
+});
