@@ -9,16 +9,18 @@
  */
 import { REASON_SLOTS, Reason } from '../risk/reject-reason.js';
 
+const GENERATED = 0;
+const DECIDED = 1;
+const ACCEPTED = 2;
+const REJECTED = 3;
+const DUPLICATES = 4;
+const OVERRUNS = 5;
+
 export class DecisionLedger {
   private readonly outstandingBits: Uint8Array;
   private readonly mask: number;
-  generated = 0;
-  decided = 0;
-  accepted = 0;
-  rejected = 0;
-  duplicates = 0;
-  /** Orders whose sequence slot was still outstanding when a new order reused it (window too small). */
-  overruns = 0;
+  /** Counters in a typed array: they outgrow small integers, and a double field store may box. */
+  private readonly c = new Float64Array(6);
   readonly byReason = new Float64Array(REASON_SLOTS);
 
   constructor(windowPow2: number) {
@@ -28,30 +30,51 @@ export class DecisionLedger {
 
   /** Registers a generated order; returns its sequence number for the frame. */
   issue(): number {
-    const seq = this.generated | 0;
+    const c = this.c;
+    const seq = c[GENERATED] | 0; // wraps like the frame's int32 seq
     const i = seq & this.mask;
-    if (this.outstandingBits[i] !== 0) this.overruns++;
+    if (this.outstandingBits[i] !== 0) c[OVERRUNS]++;
     this.outstandingBits[i] = 1;
-    this.generated++;
+    c[GENERATED]++;
     return seq;
   }
 
   /** Records a decision; returns false (and counts it) when the order already had one. */
   decide(seq: number, reason: number): boolean {
+    const c = this.c;
     const i = seq & this.mask;
     if (this.outstandingBits[i] === 0) {
-      this.duplicates++;
+      c[DUPLICATES]++;
       return false;
     }
     this.outstandingBits[i] = 0;
-    this.decided++;
+    c[DECIDED]++;
     this.byReason[reason]++;
-    if (reason === Reason.ACCEPTED) this.accepted++;
-    else this.rejected++;
+    if (reason === Reason.ACCEPTED) c[ACCEPTED]++;
+    else c[REJECTED]++;
     return true;
   }
 
+  get generated(): number {
+    return this.c[GENERATED];
+  }
+  get decided(): number {
+    return this.c[DECIDED];
+  }
+  get accepted(): number {
+    return this.c[ACCEPTED];
+  }
+  get rejected(): number {
+    return this.c[REJECTED];
+  }
+  get duplicates(): number {
+    return this.c[DUPLICATES];
+  }
+  /** Orders whose sequence slot was still outstanding when a new order reused it (window too small). */
+  get overruns(): number {
+    return this.c[OVERRUNS];
+  }
   get outstanding(): number {
-    return this.generated - this.decided;
+    return this.c[GENERATED] - this.c[DECIDED];
   }
 }

@@ -20,7 +20,8 @@ import type { Dispatcher } from './dispatcher.js';
 const EVENTS_PER_PUMP = 1024;
 
 export class GeneratorFeed {
-  private dueNs: number;
+  /** [0]: due time of the next order; a typed-array slot, so updating it never boxes. */
+  private readonly due = new Float64Array(1);
   private prepared = false;
   /** Orders rejected with BACKPRESSURE. */
   backpressureRejects = 0;
@@ -39,12 +40,12 @@ export class GeneratorFeed {
     private readonly wait: WaitStrategyName,
     startNs: number,
   ) {
-    this.dueNs = startNs;
+    this.due[0] = startNs;
   }
 
   /** Intended send time of the next order (paced). */
   get nextDueNs(): number {
-    return this.dueNs;
+    return this.due[0];
   }
 
   /** Writes the events due now (one clock read); returns how many were written. */
@@ -60,8 +61,8 @@ export class GeneratorFeed {
         gen.prepare();
         this.prepared = true;
       }
-      if (paced && !gen.forced && this.dueNs > nowNs) break;
-      const stamp = paced ? this.dueNs : nowNs;
+      if (paced && !gen.forced && this.due[0] > nowNs) break;
+      const stamp = paced ? this.due[0] : nowNs;
       const w = d.owner(gen.symbol);
       const isOrder = gen.kind === FrameKind.NewOrder;
       let slot = d.claim(w);
@@ -96,7 +97,7 @@ export class GeneratorFeed {
 
   private advance(isOrder: boolean): void {
     this.prepared = false;
-    if (isOrder && this.schedule.paced && !this.gen.forced) this.dueNs = this.schedule.next(this.dueNs);
+    if (isOrder && this.schedule.paced && !this.gen.forced) this.schedule.advance(this.due, 0);
   }
 
   /** Bounded wait for room in worker w's ring, draining decisions meanwhile. */

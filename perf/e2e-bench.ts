@@ -1,0 +1,137 @@
+/**
+ * e2e: generator -> rings -> worker checks -> decisions back to main, run as a
+ * user runs it (./taskset.sh, pinned, JSON metrics), against the same checks
+ * fed through postMessage, in the same run.
+ *   max:    --rate max for --seconds (default 30) s: orders/s per second, median after warm-up
+ *   paced:  --paced-rate orders/s (default 1e6) with spin waiting for --paced-seconds (default 10):
+ *           dispatch-to-decision p99 per second, median after warm-up
+ *   GC events after warm-up (main + workers) are counted from the metrics lines.
+ * Options: --seconds S --paced-seconds S --paced-rate R --workers N --warmup S
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { FRAME_BYTES, F64, FrameKind, I32 } from '../ipc/frame-layout.js';
+import { createInstrumentTable } from '../ipc/instrument-table-layout.js';
+import { OrderGenerator } from '../core/generator/order-generator.js';
+import { writeInstrumentTable } from '../core/instruments/instrument.js';
+import { buildUniverse } from '../core/instruments/universe.js';
+import { Reason } from '../core/risk/reject-reason.js';
+import { machineInfo, median, throughputRatio, type BenchReport, type BenchResult } from './bench-report.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+interface MetricsLine { msg: string; elapsedS: number; ordersPerS: number; latencyUs: { p50: number; p99: number; p999: number; count: number }; gc: { main: number; workers: number } }
+
+function arg(args: string[], name: string, dflt: number): number {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+}
+
+function runLauncher(args: string[]): Promise<MetricsLine[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(`${root}taskset.sh`, [...args, '--metrics', 'json'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`taskset.sh ${args.join(' ')} exited ${code}`));
+      else resolve(out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as MetricsLine));
+    });
+  });
+}
+
+function steady(lines: MetricsLine[], warmupS: number): MetricsLine[] {
+  const metrics = lines.filter((l) => l.msg === 'metrics');
+  // Drop warm-up seconds and the partial last line written at shutdown.
+  return metrics.slice(0, -1).filter((l) => l.elapsedS > warmupS);
+}
+
+function gcAfterWarmup(lines: MetricsLine[], warmupS: number): number {
+  const metrics = lines.filter((l) => l.msg === 'metrics');
+  const first = metrics.find((l) => l.elapsedS > warmupS - 0.5);
+  const last = metrics[metrics.length - 2];
+  if (!first || !last) return NaN;
+  return last.gc.main + last.gc.workers - (first.gc.main + first.gc.workers);
+}
+
+/** The same generator and checks, one postMessage per order and per decision, at most `window` in flight. */
+async function postMessageBaseline(seconds: number): Promise<number> {
+  const universe = buildUniverse(16, 1);
+  const gen = new OrderGenerator(universe, { seed: 1, badFraction: 0.01, ticksPerOrder: 0.25, marketFraction: 0.2 });
+  universe[gen.reservedHaltedSymbol].trading = false;
+  const tableSab = createInstrumentTable(universe.length);
+  writeInstrumentTable(new Float64Array(tableSab), universe);
+  const worker = new Worker(new URL('./e2e-postmessage-worker.js', import.meta.url), { workerData: { instruments: tableSab } });
+  const frame = new ArrayBuffer(FRAME_BYTES);
+  const i32 = new Int32Array(frame);
+  const f64 = new Float64Array(frame);
+  const window = 4096;
+  let inFlight = 0;
+  let decided = 0;
+  let seq = 0;
+  let done = false;
+  const result = new Promise<number>((resolve) => {
+    let t0 = 0;
+    let d0 = 0;
+    worker.on('message', (m: { seq: number; id: number; reason: number; s: number }) => {
+      inFlight--;
+      decided++;
+      if (m.reason === Reason.ACCEPTED) worker.postMessage({ t: 'fill', s: m.s, id: m.id });
+      if (!t0 && decided > 50_000) {
+        t0 = performance.now();
+        d0 = decided;
+      }
+      if (t0 && performance.now() - t0 > seconds * 1000 && !done) {
+        done = true;
+        resolve(((decided - d0) / (performance.now() - t0)) * 1000);
+      }
+      if (inFlight < window / 2) pump();
+    });
+  });
+  const pump = () => {
+    while (inFlight < window && !done) {
+      gen.prepare();
+      gen.write(i32, f64, 0, 0);
+      if (gen.kind === FrameKind.MarketTick) {
+        worker.postMessage({ t: 'tick', s: i32[I32.symbol], bid: f64[F64.bid], ask: f64[F64.ask], last: f64[F64.last] });
+      } else {
+        inFlight++;
+        worker.postMessage({ t: 'order', s: i32[I32.symbol], id: f64[F64.clientId], p: f64[F64.price], q: f64[F64.quantity], side: i32[I32.side], type: i32[I32.type], seq: seq++ });
+      }
+    }
+  };
+  pump();
+  const rate = await result;
+  await worker.terminate();
+  return rate;
+}
+
+export async function run(args: string[]): Promise<BenchReport> {
+  const seconds = arg(args, 'seconds', 30);
+  const pacedSeconds = arg(args, 'paced-seconds', 10);
+  const pacedRate = arg(args, 'paced-rate', 1e6);
+  const workers = arg(args, 'workers', 1);
+  const warmup = arg(args, 'warmup', 3);
+  const common = ['--workers', String(workers), '--wait', 'spin'];
+
+  const maxLines = await runLauncher([...common, '--rate', 'max', '--duration', String(seconds)]);
+  const maxSteady = steady(maxLines, warmup);
+  const maxRates = maxSteady.map((l) => l.ordersPerS);
+  const pacedLines = await runLauncher([...common, '--rate', String(pacedRate), '--duration', String(pacedSeconds)]);
+  const pacedSteady = steady(pacedLines, warmup);
+  const baseline = await postMessageBaseline(Math.min(5, seconds));
+
+  const results: BenchResult[] = [
+    { name: `bot4 e2e --rate max, ${workers} worker`, unit: 'orders/s', median: median(maxRates), runs: maxRates.length, note: `GC after warm-up: ${gcAfterWarmup(maxLines, warmup)}` },
+    { name: `bot4 e2e paced ${pacedRate}/s p50`, unit: 'us', median: median(pacedSteady.map((l) => l.latencyUs.p50)), runs: pacedSteady.length },
+    { name: `bot4 e2e paced ${pacedRate}/s p99`, unit: 'us', median: median(pacedSteady.map((l) => l.latencyUs.p99)), p99: Math.max(...pacedSteady.map((l) => l.latencyUs.p99)), runs: pacedSteady.length, note: `GC after warm-up: ${gcAfterWarmup(pacedLines, warmup)}` },
+    { name: `bot4 e2e paced ${pacedRate}/s p99.9`, unit: 'us', median: median(pacedSteady.map((l) => l.latencyUs.p999)), runs: pacedSteady.length },
+    { name: 'postMessage e2e (same checks), 1 worker', unit: 'orders/s', median: baseline, runs: 1 },
+  ];
+  return {
+    suite: 'e2e',
+    machine: machineInfo(),
+    results,
+    ratios: { vs_postMessage: throughputRatio(median(maxRates), baseline) },
+  };
+}
