@@ -21,7 +21,7 @@ const HOUSEKEEPING_NS = 1e9;
 const MAX_SLEEP_MS = 200;
 
 const cfg = workerData as EngineWorkerConfig;
-const log = createLogger(`worker-${cfg.workerId}`, cfg.logFd);
+const log = createLogger(`worker-${cfg.workerId}`, cfg.logFd, cfg.logLevel);
 const stats = workerStatsView(cfg.stats);
 const clock = monotonicClock();
 

@@ -14,4 +14,6 @@ export interface EngineWorkerConfig {
   liveOrderCapacity: number;
   /** pino log fd: 1 with --metrics json, 2 with the table. */
   logFd: 1 | 2;
+  /** pino level, the same as main's. */
+  logLevel: string;
 }

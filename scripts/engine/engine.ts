@@ -72,6 +72,7 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
     maxBatch: opts.batch,
     liveOrderCapacity: opts.liveOrders,
     logFd,
+    logLevel: log.level,
   }));
 
   // Orders in flight are bounded by the rings; the ledger's window must exceed that.

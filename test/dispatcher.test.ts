@@ -1,0 +1,120 @@
+/**
+ * What the dispatcher does when a worker's ring is full: ticks conflate per
+ * symbol (latest wins, counted), fills wait and are never dropped, and a
+ * worker's deferred frames go out before anything newer, in order.
+ */
+import { expect } from 'chai';
+import { F64, FRAME_BYTES, FrameKind, I32, ControlOp } from '../ipc/frame-layout.js';
+import { RingConsumer, createRingBuffer } from '../ipc/spsc-ring.js';
+import { Dispatcher } from '../scripts/engine/dispatcher.js';
+
+function tickFrame(symbol: number, last: number) {
+  const buf = new ArrayBuffer(FRAME_BYTES);
+  const i32 = new Int32Array(buf);
+  const f64 = new Float64Array(buf);
+  i32[I32.kind] = FrameKind.MarketTick;
+  i32[I32.symbol] = symbol;
+  f64[F64.bid] = last - 1;
+  f64[F64.ask] = last + 1;
+  f64[F64.last] = last;
+  return { i32, f64 };
+}
+
+function decisionFrame(symbol: number, clientId: number, side: number) {
+  const buf = new ArrayBuffer(FRAME_BYTES);
+  const i32 = new Int32Array(buf);
+  const f64 = new Float64Array(buf);
+  i32[I32.kind] = FrameKind.Decision;
+  i32[I32.symbol] = symbol;
+  i32[I32.side] = side;
+  f64[F64.clientId] = clientId;
+  f64[F64.price] = 100;
+  f64[F64.quantity] = 2;
+  return { i32, f64 };
+}
+
+/** Reads every frame in the ring as [kind, symbol, last-or-clientId], releasing them. */
+function drain(c: RingConsumer): Array<[number, number, number]> {
+  const out: Array<[number, number, number]> = [];
+  const n = c.available();
+  for (let k = 0; k < n; k++) {
+    const b = c.frameAt(k);
+    const kind = c.i32[b + I32.kind];
+    out.push([kind, c.i32[b + I32.symbol], kind === FrameKind.MarketTick ? c.f64[(b >> 1) + F64.last] : kind === FrameKind.Fill ? c.f64[(b >> 1) + F64.clientId] : c.i32[b + I32.op]]);
+  }
+  c.advance(n);
+  c.release();
+  return out;
+}
+
+describe('dispatcher', () => {
+  it('routes each symbol to one owner, spreading symbols over workers', () => {
+    const d = new Dispatcher([createRingBuffer(8), createRingBuffer(8), createRingBuffer(8)], 10, 'spin');
+    expect([0, 1, 2, 3, 4, 5].map((s) => d.owner(s))).to.deep.equal([0, 1, 2, 0, 1, 2]);
+    expect(d.owner(-5)).to.be.within(0, 2);
+    expect(d.owner(1e6 + 1)).to.be.within(0, 2);
+  });
+
+  it('conflates ticks per symbol when the ring is full: latest wins, replacements counted, order kept', () => {
+    const ring = createRingBuffer(4);
+    const d = new Dispatcher([ring], 4, 'spin');
+    const c = new RingConsumer(ring);
+    for (let i = 0; i < 4; i++) d.dispatchTick(tickFrame(0, 100 + i).i32, tickFrame(0, 0).f64, 0);
+    d.publishAll();
+    // Ring full: these wait in the side table; symbol 1's second tick replaces its first.
+    d.dispatchTick(tickFrame(1, 200).i32, new Float64Array(8), 0);
+    d.dispatchTick(tickFrame(2, 300).i32, new Float64Array(8), 0);
+    d.dispatchTick(tickFrame(1, 201).i32, new Float64Array(8), 0);
+    expect(d.deferredTicks).to.equal(3);
+    expect(d.conflatedTicks).to.equal(1);
+    expect(d.deferred(0)).to.equal(2);
+    expect(drain(c).map((f) => f[2])).to.deep.equal([100, 101, 102, 103]);
+    expect(d.flush(0)).to.equal(true);
+    d.publishAll();
+    expect(drain(c)).to.deep.equal([
+      [FrameKind.MarketTick, 1, 201],
+      [FrameKind.MarketTick, 2, 300],
+    ]);
+  });
+
+  it('never drops fills: they wait for room and go out in order, before newer frames', () => {
+    const ring = createRingBuffer(4);
+    const d = new Dispatcher([ring], 4, 'spin');
+    const c = new RingConsumer(ring);
+    for (let id = 1; id <= 10; id++) {
+      const f = decisionFrame(1, id, 1);
+      d.queueFill(0, f.i32, f.f64, 0);
+    }
+    expect(d.fillsQueuedPeak).to.equal(10);
+    const got: number[] = [];
+    let guard = 0;
+    while (got.length < 10 && guard++ < 10) {
+      d.flush(0);
+      d.publishAll();
+      for (const f of drain(c)) {
+        expect(f[0]).to.equal(FrameKind.Fill);
+        got.push(f[2]);
+      }
+    }
+    expect(got).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(d.deferred(0)).to.equal(0);
+  });
+
+  it('writes a stale marker as a control frame for the owner, conflated like a tick', () => {
+    const ring = createRingBuffer(2);
+    const d = new Dispatcher([ring], 4, 'spin');
+    const c = new RingConsumer(ring);
+    d.markStale(3, 1);
+    d.publishAll();
+    expect(drain(c)).to.deep.equal([[FrameKind.Control, 3, ControlOp.MarketDataStale]]);
+    d.dispatchTick(tickFrame(0, 1).i32, new Float64Array(8), 0);
+    d.dispatchTick(tickFrame(0, 2).i32, new Float64Array(8), 0);
+    d.dispatchTick(tickFrame(3, 50).i32, new Float64Array(8), 0); // deferred
+    d.markStale(3, 2); // replaces the deferred tick: the latest word on symbol 3 is "stale"
+    d.publishAll();
+    drain(c);
+    d.flush(0);
+    d.publishAll();
+    expect(drain(c)).to.deep.equal([[FrameKind.Control, 3, ControlOp.MarketDataStale]]);
+  });
+});
