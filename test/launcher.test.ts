@@ -61,6 +61,18 @@ describe('launcher (taskset.sh)', function () {
     expect(lines.some((l) => l.msg === 'stopping: draining rings' && l.reason === 'SIGINT')).to.equal(true);
   });
 
+  for (const args of [['--wait', 'block', '--workers', '1'], ['--wait', 'yield', '--workers', '3', '--burst', '5x1/2']]) {
+    it(`runs with ${args.join(' ')} (workers may share cores) and decides every order`, async () => {
+      const { code, lines, stderr } = await run(['--duration', '2', '--metrics', 'json', '--rate', '20000', ...args]);
+      expect(code, stderr).to.equal(0);
+      const summary = lines.find((l) => l.msg === 'summary') as Line & { generated: number; decided: number; lost: number; workers: unknown[] };
+      expect(summary.generated).to.be.greaterThan(20_000);
+      expect(summary.decided).to.equal(summary.generated);
+      expect(summary.lost).to.equal(0);
+      expect(summary.workers).to.have.length(Number(args[3]));
+    });
+  }
+
   const bad: Array<[string[], string]> = [
     [['--workers', 'abc'], '--workers'],
     [['--workers', '0'], '--workers'],
