@@ -1,0 +1,238 @@
+/**
+ * The breaker board: one SharedArrayBuffer holding the account's trading word
+ * (the global kill switch) and one circuit breaker per exchange. Every thread
+ * attaches to the same buffer; nothing here is ever locked or messaged.
+ *
+ * Header (byte 0, one 128-byte line)
+ *   0          4          8                  16                64        68       72                     104
+ *   +----------+----------+------------------+----- ... -------+---------+--------+---- ... ------------+
+ *   | trading  | (pad)    | killedAtNs  f64  |                 | magic   | count  | blockOffset i32 x 8  |
+ *   +----------+----------+------------------+----- ... -------+---------+--------+---- ... ------------+
+ *   trading     bits 0-1: configured mode (TradingMode), written by main (config, operator);
+ *               bits 8-15: kill reason, set once by the first thread to trip the kill switch, cleared by main.
+ *               Invariant: reason != 0 => every worker treats the account as HALTED.
+ *   killedAtNs  written by the thread whose CAS set the kill reason, right after it.
+ *   magic, count, blockOffset: main, at creation only.
+ *
+ * Breaker block (starts on a 128-byte line; B = its first byte). Each line has one kind of writer,
+ * so allow() (reads line 0) never misses on the lines that recorders hammer.
+ *   B+0     line 0  state       i32  epoch << 3 | BreakerState. Writer: whoever wins a transition CAS.
+ *                                    The epoch counts transitions (28 bits, wraps); state words are >= 0.
+ *   B+128   line 1  window counters. Writer: every recorder (Atomics.add / exchange only).
+ *                   count window: +0 seq i32   calls recorded since creation (wraps); call i owns slot i % N
+ *                                 +4 agg i32   calls in the window (bits 0-15) + failures in it (bits 16-31),
+ *                                              both signed 16-bit fields; = the sum over the slots once quiet
+ *                                 +8 aggSlow   slow calls in the window
+ *                   time window:  +0 cum, +4 cumFail, +8 cumSlow i32: calls, failures, slow calls since
+ *                                 creation (wrapping; only differences are used)
+ *   B+256   line 2  permits     i32  (epoch & TAG_MASK) << 10 | permits issued in that HALF_OPEN episode. Writer: probers (CAS).
+ *   B+384   line 3  probeOk     i32  (epoch & TAG_MASK) << 10 | successful probes in that episode. Writer: probe recorders (CAS).
+ *   B+512   line 4  transition data. Writer: the winner of the transition that the tag names, right after its CAS.
+ *           +0  deadlineTag i32  epoch whose deadline is in `deadlineNs` (OPEN: backoff end; HALF_OPEN: probe timeout)
+ *           +4  attempt     i32  consecutive opens since the breaker was last CLOSED (backoff exponent)
+ *           +8  baseTag     i32  CLOSED epoch whose window is ready (count: old outcomes swept out;
+ *                                time: base below written). Until then recorders record but do not judge.
+ *           +12 baseCum     i32  time window: `cum` when that CLOSED epoch began
+ *           +16 baseFail    i32  time window: `cumFail` then
+ *           +20 baseSlow    i32  time window: `cumSlow` then
+ *           +24 baseBucket  i32  time window: bucket number then
+ *           +28 opens       i32  transitions into OPEN since creation (a statistic)
+ *           +32 deadlineNs  f64
+ *           +40 changedNs   f64  time of the last transition
+ *   B+640   line 5  config. Writer: main (creation, live reload); plain reads, a reader may mix old and new values once.
+ *           +0 windowType i32, +4 windowSize i32 (count: N calls; time: buckets), +12 minCalls i32,
+ *           +16 halfOpenPermits i32, +24 failPct f64, +32 slowPct f64, +40 slowNs f64, +48 waitNs f64,
+ *           +56 multiplier f64, +64 maxWaitNs f64, +72 bucketNs f64, +80 halfOpenMaxNs f64
+ *   B+768   transition log: LOG_ENTRIES entries of 64 bytes, entry (epoch & LOG_MASK). Writer: that epoch's winner.
+ *           +0 tag i32 (epoch when complete, -1 while written), +4 state, +8 reason, +12 calls, +16 failure rate (bp),
+ *           +20 slow rate (bp), +24 attempt, +28 wait (ms), +32 timeNs f64
+ *   B+1792  window area. Writer: every recorder.
+ *           count: N i32 slots, slot i % N = 1 + Outcome of call i, 0 = empty (swept).
+ *           time: one 16-byte snapshot per bucket: tag i32 (bucket number & 0x7fffffff; BUCKET_EMPTY before
+ *           first use, BUCKET_WRITING while written), then cum, cumFail, cumSlow i32 as they stood when the bucket's first call was recorded.
+ */
+import { timeBuckets, type BreakerSettings } from './breaker-settings.js';
+
+export const LINE = 128;
+export const BOARD_MAGIC = 0x62726b31; // 'brk1'
+export const MAX_BREAKERS = 8;
+
+/** int32 / float64 indexes into the header. */
+export const Header = {
+  trading: 0,
+  killedAtNsF64: 1,
+  magic: 16,
+  count: 17,
+  blockOffset: 18,
+} as const;
+
+export const BreakerState = { CLOSED: 0, OPEN: 1, HALF_OPEN: 2, FORCED_OPEN: 3, DISABLED: 4 } as const;
+export type BreakerState = (typeof BreakerState)[keyof typeof BreakerState];
+export const BREAKER_STATE_NAMES = ['CLOSED', 'OPEN', 'HALF_OPEN', 'FORCED_OPEN', 'DISABLED'] as const;
+export const STATE_MASK = 7;
+export const EPOCH_MASK = 0x0fffffff;
+
+/** Epoch tags in the permit words: 21 bits, compared modulo 2^21. */
+export const TAG_MASK = 0x1fffff;
+export const TAG_HALF = 0x100000;
+
+/** Count window `agg`: calls + failures * AGG_FAIL_UNIT, each a signed 16-bit field. */
+export const AGG_FAIL_UNIT = 0x10000;
+
+export const LOG_ENTRIES = 16;
+export const LOG_MASK = LOG_ENTRIES - 1;
+export const LOG_ENTRY_BYTES = 64;
+
+/** Bucket tags are bucket numbers & 0x7fffffff; these two never collide with one. */
+export const BUCKET_EMPTY = -1;
+export const BUCKET_WRITING = -0x80000000;
+
+/** Byte offsets within a breaker block. */
+export const Block = {
+  state: 0,
+  seq: LINE,
+  agg: LINE + 4,
+  aggSlow: LINE + 8,
+  cum: LINE,
+  cumFail: LINE + 4,
+  cumSlow: LINE + 8,
+  permits: 2 * LINE,
+  probeOk: 3 * LINE,
+  deadlineTag: 4 * LINE,
+  attempt: 4 * LINE + 4,
+  baseTag: 4 * LINE + 8,
+  baseCum: 4 * LINE + 12,
+  baseFail: 4 * LINE + 16,
+  baseSlow: 4 * LINE + 20,
+  baseBucket: 4 * LINE + 24,
+  opens: 4 * LINE + 28,
+  deadlineNs: 4 * LINE + 32,
+  changedNs: 4 * LINE + 40,
+  config: 5 * LINE,
+  log: 6 * LINE,
+  window: 6 * LINE + LOG_ENTRIES * LOG_ENTRY_BYTES,
+} as const;
+
+/** Byte offsets within the config line. */
+export const Config = {
+  windowType: 0,
+  windowSize: 4,
+  minCalls: 12,
+  halfOpenPermits: 16,
+  failPct: 24,
+  slowPct: 32,
+  slowNs: 40,
+  waitNs: 48,
+  multiplier: 56,
+  maxWaitNs: 64,
+  bucketNs: 72,
+  halfOpenMaxNs: 80,
+} as const;
+
+/** Byte offsets within a log entry. */
+export const LogEntry = {
+  tag: 0,
+  state: 4,
+  reason: 8,
+  calls: 12,
+  failBp: 16,
+  slowBp: 20,
+  attempt: 24,
+  waitMs: 28,
+  timeNs: 32,
+} as const;
+
+export const WindowType = { count: 0, time: 1 } as const;
+
+export const TransitionReason = {
+  FAILURE_RATE: 1,
+  SLOW_CALL_RATE: 2,
+  BACKOFF_ELAPSED: 3,
+  PROBES_SUCCEEDED: 4,
+  PROBE_FAILED: 5,
+  HALF_OPEN_TIMEOUT: 6,
+  FORCED_OPEN: 7,
+  DISABLED: 8,
+  RESET: 9,
+} as const;
+export const TRANSITION_REASON_NAMES: readonly string[] = [
+  '',
+  'failure rate',
+  'slow-call rate',
+  'backoff elapsed',
+  'probes succeeded',
+  'probe failed',
+  'half-open timeout',
+  'forced open',
+  'disabled',
+  'reset',
+];
+
+function windowBytes(s: BreakerSettings): number {
+  const bytes = s.slidingWindowType === 'count' ? s.slidingWindowSize * 4 : timeBuckets(s) * 16;
+  return Math.ceil(bytes / LINE) * LINE;
+}
+
+export function blockBytes(s: BreakerSettings): number {
+  return Block.window + windowBytes(s);
+}
+
+/** Allocates the board: one breaker per entry of `settings`, all CLOSED with a fresh window. */
+export function createBreakerBoard(settings: readonly BreakerSettings[]): SharedArrayBuffer {
+  if (settings.length < 1 || settings.length > MAX_BREAKERS) throw new RangeError(`a board holds 1 to ${MAX_BREAKERS} breakers`);
+  let bytes = LINE;
+  const offsets: number[] = [];
+  for (const s of settings) {
+    offsets.push(bytes);
+    bytes += blockBytes(s);
+  }
+  const sab = new SharedArrayBuffer(bytes);
+  const i32 = new Int32Array(sab);
+  i32[Header.magic] = BOARD_MAGIC;
+  i32[Header.count] = settings.length;
+  offsets.forEach((o, k) => {
+    i32[Header.blockOffset + k] = o;
+    writeBreakerConfig(sab, o, settings[k]);
+    // Epoch 0 is CLOSED with its window base at the empty window.
+    i32[(o + Block.baseTag) >> 2] = 0;
+    for (let e = 0; e < LOG_ENTRIES; e++) i32[(o + Block.log + e * LOG_ENTRY_BYTES + LogEntry.tag) >> 2] = -1;
+    if (settings[k].slidingWindowType === 'time') {
+      const first = (o + Block.window) >> 2;
+      for (let b = 0; b < timeBuckets(settings[k]); b++) i32[first + b * 4] = BUCKET_EMPTY;
+    }
+  });
+  return sab;
+}
+
+/** Writes a breaker's config line (main only). The window type and size must match the block's (breakerLayoutDiffers). */
+export function writeBreakerConfig(sab: SharedArrayBuffer, blockOffset: number, s: BreakerSettings): void {
+  const i32 = new Int32Array(sab);
+  const f64 = new Float64Array(sab);
+  const c = blockOffset + Block.config;
+  const count = s.slidingWindowType === 'count';
+  i32[(c + Config.windowType) >> 2] = count ? WindowType.count : WindowType.time;
+  i32[(c + Config.windowSize) >> 2] = count ? s.slidingWindowSize : timeBuckets(s);
+  // A count window can never hold more than N calls, so more would never trip (resilience4j clamps the same way).
+  i32[(c + Config.minCalls) >> 2] = count ? Math.min(s.minimumNumberOfCalls, s.slidingWindowSize) : s.minimumNumberOfCalls;
+  i32[(c + Config.halfOpenPermits) >> 2] = s.permittedNumberOfCallsInHalfOpenState;
+  f64[(c + Config.failPct) >> 3] = s.failureRateThreshold;
+  f64[(c + Config.slowPct) >> 3] = s.slowCallRateThreshold;
+  f64[(c + Config.slowNs) >> 3] = s.slowCallDurationThresholdMs * 1e6;
+  f64[(c + Config.waitNs) >> 3] = s.waitDurationInOpenStateMs * 1e6;
+  f64[(c + Config.multiplier) >> 3] = s.backoffMultiplier;
+  f64[(c + Config.maxWaitNs) >> 3] = s.maxWaitDurationInOpenStateMs * 1e6;
+  f64[(c + Config.bucketNs) >> 3] = s.bucketMs * 1e6;
+  f64[(c + Config.halfOpenMaxNs) >> 3] = s.maxWaitDurationInHalfOpenStateMs * 1e6;
+}
+
+export function boardBreakerCount(sab: SharedArrayBuffer): number {
+  const i32 = new Int32Array(sab, 0, LINE >> 2);
+  if (i32[Header.magic] !== BOARD_MAGIC) throw new TypeError('not a breaker board');
+  return i32[Header.count];
+}
+
+export function blockOffset(sab: SharedArrayBuffer, index: number): number {
+  const n = boardBreakerCount(sab);
+  if (!Number.isInteger(index) || index < 0 || index >= n) throw new RangeError(`breaker ${index} is not on this board (0..${n - 1})`);
+  return new Int32Array(sab, 0, LINE >> 2)[Header.blockOffset + index];
+}
