@@ -14,43 +14,51 @@ export const MAX_HALF_OPEN_PERMITS = 1023;
 
 const ms = z.number().positive().max(7 * 24 * 3600 * 1000);
 
-export const breakerSettingsSchema = z
-  .strictObject({
-    slidingWindowType: z.enum(['count', 'time']).default('count'),
-    /** count: the last N calls (1..1024); time: the last N seconds. */
-    slidingWindowSize: z.number().int().min(1).default(100),
-    /** time windows only: bucket width; the window holds slidingWindowSize * 1000 / bucketMs buckets. */
-    bucketMs: ms.default(1000),
-    minimumNumberOfCalls: z.number().int().min(1).default(100),
-    failureRateThreshold: z.number().gt(0).max(100).default(50),
-    slowCallRateThreshold: z.number().gt(0).max(100).default(100),
-    slowCallDurationThresholdMs: ms.default(60_000),
-    permittedNumberOfCallsInHalfOpenState: z.number().int().min(1).max(MAX_HALF_OPEN_PERMITS).default(10),
-    /** 0 = wait for every probe's outcome, however long; otherwise reopen after this long in HALF_OPEN. */
-    maxWaitDurationInHalfOpenStateMs: z.number().min(0).max(7 * 24 * 3600 * 1000).default(0),
-    /** Exponential backoff in OPEN: wait * multiplier^(consecutive opens - 1), capped at maxWait. */
-    waitDurationInOpenStateMs: ms.default(60_000),
-    backoffMultiplier: z.number().min(1).max(100).default(2),
-    maxWaitDurationInOpenStateMs: ms.default(600_000),
-  })
-  .superRefine((s, ctx) => {
-    if (s.slidingWindowType === 'count' && s.slidingWindowSize > MAX_COUNT_WINDOW) {
-      ctx.addIssue({ code: 'custom', path: ['slidingWindowSize'], message: `a count window holds at most ${MAX_COUNT_WINDOW} calls` });
+/** The fields and defaults; breakerSettingsSchema adds the cross-field checks. */
+export const breakerSettingsFields = z.strictObject({
+  slidingWindowType: z.enum(['count', 'time']).default('count'),
+  /** count: the last N calls (1..1024); time: the last N seconds. */
+  slidingWindowSize: z.number().int().min(1).default(100),
+  /** time windows only: bucket width; the window holds slidingWindowSize * 1000 / bucketMs buckets. */
+  bucketMs: ms.default(1000),
+  minimumNumberOfCalls: z.number().int().min(1).default(100),
+  failureRateThreshold: z.number().gt(0).max(100).default(50),
+  slowCallRateThreshold: z.number().gt(0).max(100).default(100),
+  slowCallDurationThresholdMs: ms.default(60_000),
+  permittedNumberOfCallsInHalfOpenState: z.number().int().min(1).max(MAX_HALF_OPEN_PERMITS).default(10),
+  /** 0 = wait for every probe's outcome, however long; otherwise reopen after this long in HALF_OPEN. */
+  maxWaitDurationInHalfOpenStateMs: z.number().min(0).max(7 * 24 * 3600 * 1000).default(0),
+  /** Exponential backoff in OPEN: wait * multiplier^(consecutive opens - 1), capped at maxWait. */
+  waitDurationInOpenStateMs: ms.default(60_000),
+  backoffMultiplier: z.number().min(1).max(100).default(2),
+  maxWaitDurationInOpenStateMs: ms.default(600_000),
+});
+
+/** The same fields, optional and without defaults: a partial override to merge over other settings. */
+export const breakerOverrideSchema = z.strictObject(
+  Object.fromEntries(Object.entries(breakerSettingsFields.shape).map(([k, v]) => [k, v.unwrap().optional()])) as {
+    [K in keyof typeof breakerSettingsFields.shape]: z.ZodOptional<ReturnType<(typeof breakerSettingsFields.shape)[K]['unwrap']>>;
+  },
+);
+
+export const breakerSettingsSchema = breakerSettingsFields.superRefine((s, ctx) => {
+  if (s.slidingWindowType === 'count' && s.slidingWindowSize > MAX_COUNT_WINDOW) {
+    ctx.addIssue({ code: 'custom', path: ['slidingWindowSize'], message: `a count window holds at most ${MAX_COUNT_WINDOW} calls` });
+  }
+  if (s.slidingWindowType === 'time') {
+    const buckets = (s.slidingWindowSize * 1000) / s.bucketMs;
+    if (!Number.isInteger(buckets) || buckets < 1 || buckets > MAX_TIME_BUCKETS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bucketMs'],
+        message: `slidingWindowSize * 1000 / bucketMs must be a whole number of buckets from 1 to ${MAX_TIME_BUCKETS}`,
+      });
     }
-    if (s.slidingWindowType === 'time') {
-      const buckets = (s.slidingWindowSize * 1000) / s.bucketMs;
-      if (!Number.isInteger(buckets) || buckets < 1 || buckets > MAX_TIME_BUCKETS) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['bucketMs'],
-          message: `slidingWindowSize * 1000 / bucketMs must be a whole number of buckets from 1 to ${MAX_TIME_BUCKETS}`,
-        });
-      }
-    }
-    if (s.maxWaitDurationInOpenStateMs < s.waitDurationInOpenStateMs) {
-      ctx.addIssue({ code: 'custom', path: ['maxWaitDurationInOpenStateMs'], message: 'must be >= waitDurationInOpenStateMs' });
-    }
-  });
+  }
+  if (s.maxWaitDurationInOpenStateMs < s.waitDurationInOpenStateMs) {
+    ctx.addIssue({ code: 'custom', path: ['maxWaitDurationInOpenStateMs'], message: 'must be >= waitDurationInOpenStateMs' });
+  }
+});
 
 export type BreakerSettings = z.output<typeof breakerSettingsSchema>;
 export type BreakerSettingsInput = z.input<typeof breakerSettingsSchema>;

@@ -1,0 +1,142 @@
+/**
+ * The limits config file (JSON), validated with zod: per-symbol risk limits,
+ * the account's trading mode, gross exposure and daily loss limits, each
+ * venue's rate limiters and circuit-breaker settings. Limits are adjustable
+ * intraday (MiFID II RTS 7): limits-loader.ts re-reads the file on SIGHUP or
+ * when it changes and applies it to the running shared state.
+ *
+ * A file that fails validation yields one line naming the first problem's
+ * path, e.g. `limits config config/limits.json: symbols.BTC/USDT.collarBps:
+ * Too big: expected number to be <=10000 (+1 more)`.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { breakerOverrideSchema, breakerSettingsSchema, type BreakerSettings } from '../breaker/breaker-settings.js';
+import { compileLimiters } from '../limits/rate-limiter.js';
+import { rateLimitsSchema } from '../limits/limiter-settings.js';
+import { MAX_LEDGER_UNITS } from '../risk/exposure-ledger.js';
+import { TRADING_MODE_NAMES } from '../risk/trading-state.js';
+import { VENUE_NAMES, type VenueName } from '../venue/venue.js';
+import type { SymbolLimitRow } from './limits-table.js';
+
+const positive = z.number().positive().finite();
+
+export const symbolLimitsSchema = z.strictObject({
+  /** Largest |position| (base units) the symbol may reach if every open order and this one filled. */
+  maxPosition: positive,
+  maxOpenOrders: z.number().int().min(0).max(1_000_000),
+  /** Largest total notional (quote) of the symbol's open orders. */
+  maxOpenNotional: positive,
+  /** Largest notional (quote) of one order. */
+  maxOrderNotional: positive,
+  /** A limit price may differ from the reference price by at most this many basis points. */
+  collarBps: z.number().gt(0).max(10_000),
+  /** An order is rejected when the reference price is older than this. */
+  maxReferenceAgeMs: positive,
+  enabled: z.boolean().default(true),
+});
+export type SymbolLimits = z.output<typeof symbolLimitsSchema>;
+
+const breakerOverride = breakerOverrideSchema;
+
+export const limitsConfigSchema = z
+  .strictObject({
+    account: z.strictObject({
+      tradingState: z.enum(TRADING_MODE_NAMES).default('ACTIVE'),
+      /** Quote currency; reservations that would cross it are refused, across all workers. */
+      grossExposureLimit: positive,
+      /** Quote currency; realized loss reaching it trips the kill switch. 0 = no limit. */
+      dailyLossLimit: z.number().min(0).finite(),
+      /** Fixed-point quanta of the exposure ledger; fixed at start (a change needs a restart). */
+      exposureQuantum: positive.default(1),
+      pnlQuantum: positive.default(0.01),
+    }),
+    symbolDefaults: symbolLimitsSchema,
+    /** Per engine symbol name (e.g. BTC/USDT): fields that differ from symbolDefaults. */
+    symbols: z.record(z.string().min(1), symbolLimitsSchema.partial()).default({}),
+    rateLimits: rateLimitsSchema.default({ profile: 'venue', krakenTier: 'starter', limiters: {} }),
+    breakers: z
+      .strictObject({
+        default: breakerOverride.default({}),
+        binance: breakerOverride.optional(),
+        coinbase: breakerOverride.optional(),
+        kraken: breakerOverride.optional(),
+      })
+      .default({ default: {} }),
+  })
+  .superRefine((c, ctx) => {
+    for (const v of VENUE_NAMES) {
+      const r = breakerSettingsSchema.safeParse({ ...c.breakers.default, ...c.breakers[v] });
+      for (const issue of r.error?.issues ?? []) ctx.addIssue({ code: 'custom', path: ['breakers', v, ...issue.path], message: issue.message });
+    }
+    try {
+      compileLimiters(c.rateLimits);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', path: ['rateLimits'], message: (e as Error).message });
+    }
+    const a = c.account;
+    if (a.grossExposureLimit / a.exposureQuantum > MAX_LEDGER_UNITS) {
+      ctx.addIssue({ code: 'custom', path: ['account', 'grossExposureLimit'], message: `more than ${MAX_LEDGER_UNITS} units of exposureQuantum ${a.exposureQuantum}` });
+    }
+    if (a.dailyLossLimit / a.pnlQuantum > MAX_LEDGER_UNITS) {
+      ctx.addIssue({ code: 'custom', path: ['account', 'dailyLossLimit'], message: `more than ${MAX_LEDGER_UNITS} units of pnlQuantum ${a.pnlQuantum}` });
+    }
+  });
+
+export type LimitsConfig = z.output<typeof limitsConfigSchema>;
+export type LimitsConfigInput = z.input<typeof limitsConfigSchema>;
+
+export class LimitsConfigError extends Error {}
+
+function describe(issues: readonly z.core.$ZodIssue[]): string {
+  const first = issues[0];
+  const path = first.path.map(String).join('.') || '(root)';
+  return `${path}: ${first.message}${issues.length > 1 ? ` (+${issues.length - 1} more)` : ''}`;
+}
+
+/** Validates parsed JSON; throws LimitsConfigError with a one-line message naming `source`. */
+export function parseLimitsConfig(json: unknown, source: string): LimitsConfig {
+  const r = limitsConfigSchema.safeParse(json);
+  if (!r.success) throw new LimitsConfigError(`limits config ${source}: ${describe(r.error.issues)}`);
+  return r.data;
+}
+
+/** Reads and validates the file; throws LimitsConfigError (one line) when it cannot be used. */
+export function readLimitsConfig(path: string): { config: LimitsConfig; text: string } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new LimitsConfigError(`limits config ${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new LimitsConfigError(`limits config ${path}: invalid JSON (${(e as Error).message.split('\n')[0]})`);
+  }
+  return { config: parseLimitsConfig(json, path), text };
+}
+
+/** The breaker settings in force per venue (default merged with the venue's override). */
+export function venueBreakerSettings(c: LimitsConfig): Record<VenueName, BreakerSettings> {
+  const out = {} as Record<VenueName, BreakerSettings>;
+  for (const v of VENUE_NAMES) out[v] = breakerSettingsSchema.parse({ ...c.breakers.default, ...c.breakers[v] });
+  return out;
+}
+
+/** The limits of each engine symbol (index = symbol id): defaults overridden by the symbol's entry. */
+export function symbolLimitRows(c: LimitsConfig, symbols: readonly string[]): SymbolLimitRow[] {
+  return symbols.map((name) => {
+    const s = { ...c.symbolDefaults, ...c.symbols[name] };
+    return {
+      maxPosition: s.maxPosition,
+      maxOpenOrders: s.maxOpenOrders,
+      maxOpenNotional: s.maxOpenNotional,
+      maxOrderNotional: s.maxOrderNotional,
+      collarFrac: s.collarBps / 10_000,
+      maxRefAgeNs: s.maxReferenceAgeMs * 1e6,
+      enabled: s.enabled,
+    };
+  });
+}

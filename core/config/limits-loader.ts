@@ -1,0 +1,164 @@
+/**
+ * Main's side of the limits config: lays out the shared risk state from a
+ * validated file at start, then re-reads the file on SIGHUP or when it changes
+ * and applies it to the running state. A file that fails validation, or asks
+ * for a change the running layout cannot take (a window size, a quantum, the
+ * set of rate limiters), is refused with one line and the old limits stay.
+ * Every applied change is logged with each value that changed, old -> new.
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import type { Logger } from 'pino';
+import { BreakerRegistry, createBreakerRegistry } from '../breaker/breaker-registry.js';
+import { breakerLayoutDiffers } from '../breaker/breaker-settings.js';
+import type { NanoClock } from '../breaker/circuit-breaker.js';
+import { applyLimiterChange, compileLimiters, createRateLimiters, limiterChangeBlocker } from '../limits/rate-limiter.js';
+import { createExposureLedger, ExposureLedger } from '../risk/exposure-ledger.js';
+import { TradingMode } from '../risk/trading-state.js';
+import { VENUE_NAMES } from '../venue/venue.js';
+import { LimitsConfigError, readLimitsConfig, symbolLimitRows, venueBreakerSettings, type LimitsConfig } from './limits-config.js';
+import { createLimitsTable, writeLimitsTable } from './limits-table.js';
+
+/** The shared buffers workers attach to, and main's handles on them. */
+export interface RiskState {
+  /** Limits table (LimitsReader in workers). */
+  table: SharedArrayBuffer;
+  /** Breaker board: per-venue breakers and the trading word / kill switch (BreakerRegistry in workers). */
+  board: SharedArrayBuffer;
+  /** Exposure ledger (ExposureLedger in workers, with registry.trading as its kill switch). */
+  ledger: SharedArrayBuffer;
+  /** Rate limiters (RateLimiters in workers). */
+  limiters: SharedArrayBuffer;
+  /** Limiter ids by index, for metrics. */
+  limiterIds: string[];
+  /** Engine symbol names by id, as the table rows are ordered. */
+  symbols: readonly string[];
+  registry: BreakerRegistry;
+  exposure: ExposureLedger;
+}
+
+/** Main at start: every shared risk buffer, laid out and filled from `config`. */
+export function createRiskState(config: LimitsConfig, symbols: readonly string[], clock: NanoClock): RiskState {
+  const table = createLimitsTable(symbols.length);
+  writeLimitsTable(table, symbolLimitRows(config, symbols));
+  const board = createBreakerRegistry(venueBreakerSettings(config));
+  const registry = new BreakerRegistry(board, clock);
+  registry.trading.setConfigured(TradingMode[config.account.tradingState]);
+  const ledger = createExposureLedger({ exposureQuantum: config.account.exposureQuantum, pnlQuantum: config.account.pnlQuantum });
+  const exposure = new ExposureLedger(ledger, registry.trading);
+  exposure.setLimits(config.account.grossExposureLimit, config.account.dailyLossLimit);
+  const { sab: limiters, ids: limiterIds } = createRateLimiters(config.rateLimits, clock.nowNs());
+  return { table, board, ledger, limiters, limiterIds, symbols, registry, exposure };
+}
+
+/** Leaf values by dotted path, for the change log. */
+function flatten(value: unknown, prefix: string, out: Map<string, string>): Map<string, string> {
+  if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  } else out.set(prefix, JSON.stringify(value));
+  return out;
+}
+
+/** `path: old -> new` for every value that differs. */
+export function limitsChanges(before: LimitsConfig, after: LimitsConfig): string[] {
+  const a = flatten(before, '', new Map());
+  const b = flatten(after, '', new Map());
+  const out: string[] = [];
+  for (const [k, v] of b) if (a.get(k) !== v) out.push(`${k}: ${a.get(k) ?? '(unset)'} -> ${v}`);
+  for (const [k, v] of a) if (!b.has(k)) out.push(`${k}: ${v} -> (unset)`);
+  return out;
+}
+
+/** Why the running state cannot take `next`, or undefined. */
+function restartNeeded(current: LimitsConfig, next: LimitsConfig): string | undefined {
+  const a = venueBreakerSettings(current);
+  const b = venueBreakerSettings(next);
+  for (const v of VENUE_NAMES) if (breakerLayoutDiffers(a[v], b[v])) return `breakers.${v}: a new window type or size needs a restart`;
+  if (current.account.exposureQuantum !== next.account.exposureQuantum) return 'account.exposureQuantum: needs a restart';
+  if (current.account.pnlQuantum !== next.account.pnlQuantum) return 'account.pnlQuantum: needs a restart';
+  const blocker = limiterChangeBlocker(compileLimiters(current.rateLimits), compileLimiters(next.rateLimits));
+  return blocker && `rateLimits: ${blocker} needs a restart`;
+}
+
+export type ReloadOutcome = 'applied' | 'unchanged' | 'refused';
+
+export class LimitsLoader {
+  private config: LimitsConfig;
+  private text: string;
+  private watcher: FSWatcher | undefined;
+  private debounce: NodeJS.Timeout | undefined;
+  private readonly onHup = (): void => void this.reload('SIGHUP');
+
+  constructor(
+    readonly path: string,
+    initial: { config: LimitsConfig; text: string },
+    private readonly state: RiskState,
+    private readonly logger: Logger,
+  ) {
+    this.config = initial.config;
+    this.text = initial.text;
+  }
+
+  /** The limits in force. */
+  current(): LimitsConfig {
+    return this.config;
+  }
+
+  /** Re-reads the file and applies it, or refuses it and keeps the old limits. */
+  reload(trigger: string): ReloadOutcome {
+    let next: { config: LimitsConfig; text: string };
+    try {
+      next = readLimitsConfig(this.path);
+    } catch (e) {
+      if (!(e instanceof LimitsConfigError)) throw e;
+      this.logger.error({ trigger }, `${e.message}; old limits kept`);
+      return 'refused';
+    }
+    if (next.text === this.text) {
+      this.logger.debug({ trigger }, `limits config ${this.path} unchanged`);
+      return 'unchanged';
+    }
+    const blocker = restartNeeded(this.config, next.config);
+    if (blocker) {
+      this.logger.error({ trigger }, `limits config ${this.path}: ${blocker}; old limits kept`);
+      return 'refused';
+    }
+    const changes = limitsChanges(this.config, next.config);
+    this.apply(this.config, next.config);
+    this.config = next.config;
+    this.text = next.text;
+    this.logger.info({ trigger, changes }, `limits config ${this.path} applied (${trigger}): ${changes.length} change(s)${changes.length ? ': ' + changes.join('; ') : ''}`);
+    return 'applied';
+  }
+
+  private apply(prev: LimitsConfig, next: LimitsConfig): void {
+    const s = this.state;
+    writeLimitsTable(s.table, symbolLimitRows(next, s.symbols));
+    s.exposure.setLimits(next.account.grossExposureLimit, next.account.dailyLossLimit);
+    s.registry.trading.setConfigured(TradingMode[next.account.tradingState]);
+    const a = venueBreakerSettings(prev);
+    const b = venueBreakerSettings(next);
+    VENUE_NAMES.forEach((v, i) => s.registry.applySettings(i, a[v], b[v]));
+    applyLimiterChange(s.limiters, compileLimiters(prev.rateLimits), compileLimiters(next.rateLimits));
+  }
+
+  /** Reloads on SIGHUP and whenever the file is written or replaced (editors rename over it). */
+  watch(): this {
+    process.on('SIGHUP', this.onHup);
+    const name = basename(this.path);
+    this.watcher = watch(dirname(this.path), (_event, file) => {
+      if (file !== name) return;
+      clearTimeout(this.debounce);
+      // Coalesce the several events of one save.
+      this.debounce = setTimeout(() => this.reload('file change'), 50);
+    });
+    return this;
+  }
+
+  close(): void {
+    process.off('SIGHUP', this.onHup);
+    clearTimeout(this.debounce);
+    this.watcher?.close();
+    this.watcher = undefined;
+  }
+}
