@@ -59,6 +59,13 @@ describe('circuit breaker: CLOSED and the count window', () => {
     expect(b.state()).to.equal(BreakerState.OPEN);
   });
 
+  it('judges the call that brings the window to the minimum, even a success', () => {
+    const { b } = make();
+    recordN(b, 4, Outcome.FAILURE);
+    b.record(Outcome.SUCCESS); // 4 of 5 failed
+    expect(b.state()).to.equal(BreakerState.OPEN);
+  });
+
   it('trips on the failure rate at the threshold, not below it', () => {
     const { b } = make();
     // 6 successes then 4 failures: 40% over 10 calls, closed all along.
@@ -183,7 +190,7 @@ describe('circuit breaker: OPEN, backoff and HALF_OPEN', () => {
     expect(b.openUntilNs() - clock.now).to.equal(2000e6);
   });
 
-  it('ignores an outcome whose permit belongs to an earlier state', () => {
+  it('counts an outcome in the state its permit was given in: a CLOSED-era call is not a probe', () => {
     const { b, clock } = make();
     const closedPermit = b.acquire();
     expect(closedPermit).to.be.at.least(0);

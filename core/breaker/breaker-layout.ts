@@ -20,9 +20,8 @@
  *                                    The epoch counts transitions (28 bits, wraps); state words are >= 0.
  *   B+128   line 1  window counters. Writer: every recorder (Atomics.add / exchange only).
  *                   count window: +0 seq i32   calls recorded since creation (wraps); call i owns slot i % N
- *                                 +4 agg i32   calls in the window (bits 0-15) + failures in it (bits 16-31),
+ *                                 +4 agg i32   failures in the window (bits 0-15) + slow calls in it (bits 16-31),
  *                                              both signed 16-bit fields; = the sum over the slots once quiet
- *                                 +8 aggSlow   slow calls in the window
  *                   time window:  +0 cum, +4 cumFail, +8 cumSlow i32: calls, failures, slow calls since
  *                                 creation (wrapping; only differences are used)
  *   B+256   line 2  permits     i32  (epoch & TAG_MASK) << 10 | permits issued in that HALF_OPEN episode. Writer: probers (CAS).
@@ -32,7 +31,7 @@
  *           +4  attempt     i32  consecutive opens since the breaker was last CLOSED (backoff exponent)
  *           +8  baseTag     i32  CLOSED epoch whose window is ready (count: old outcomes swept out;
  *                                time: base below written). Until then recorders record but do not judge.
- *           +12 baseCum     i32  time window: `cum` when that CLOSED epoch began
+ *           +12 baseCum     i32  `seq` (count) or `cum` (time) when that CLOSED epoch began
  *           +16 baseFail    i32  time window: `cumFail` then
  *           +20 baseSlow    i32  time window: `cumSlow` then
  *           +24 baseBucket  i32  time window: bucket number then
@@ -47,7 +46,7 @@
  *           +0 tag i32 (epoch when complete, -1 while written), +4 state, +8 reason, +12 calls, +16 failure rate (bp),
  *           +20 slow rate (bp), +24 attempt, +28 wait (ms), +32 timeNs f64
  *   B+1792  window area. Writer: every recorder.
- *           count: N i32 slots, slot i % N = 1 + Outcome of call i, 0 = empty (swept).
+ *           count: N i32 slots, slot i % N = Outcome bits of call i (0 = success, or empty).
  *           time: one 16-byte snapshot per bucket: tag i32 (bucket number & 0x7fffffff; BUCKET_EMPTY before
  *           first use, BUCKET_WRITING while written), then cum, cumFail, cumSlow i32 as they stood when the bucket's first call was recorded.
  */
@@ -76,8 +75,8 @@ export const EPOCH_MASK = 0x0fffffff;
 export const TAG_MASK = 0x1fffff;
 export const TAG_HALF = 0x100000;
 
-/** Count window `agg`: calls + failures * AGG_FAIL_UNIT, each a signed 16-bit field. */
-export const AGG_FAIL_UNIT = 0x10000;
+/** Count window `agg`: failures + slow calls * AGG_SLOW_UNIT, each a signed 16-bit field. */
+export const AGG_SLOW_UNIT = 0x10000;
 
 export const LOG_ENTRIES = 16;
 export const LOG_MASK = LOG_ENTRIES - 1;
@@ -92,7 +91,6 @@ export const Block = {
   state: 0,
   seq: LINE,
   agg: LINE + 4,
-  aggSlow: LINE + 8,
   cum: LINE,
   cumFail: LINE + 4,
   cumSlow: LINE + 8,

@@ -24,7 +24,7 @@ import {
   Block,
   BreakerState,
   Config,
-  AGG_FAIL_UNIT,
+  AGG_SLOW_UNIT,
   EPOCH_MASK,
   LOG_ENTRY_BYTES,
   LOG_MASK,
@@ -66,7 +66,6 @@ export class CircuitBreaker {
   private readonly st: number;
   private readonly seq: number;
   private readonly agg: number;
-  private readonly aggSlow: number;
   private readonly cum: number;
   private readonly cumFail: number;
   private readonly cumSlow: number;
@@ -87,6 +86,9 @@ export class CircuitBreaker {
   private readonly log: number;
   private readonly win: number;
   private readonly timeWindow: boolean;
+  /** Count: N calls; time: buckets. Fixed for the board's life (the layout depends on it). */
+  private readonly windowSize: number;
+  private readonly minCallsAt: number;
   /** Window counts of the last measure(). */
   private wCalls = 0;
   private wFails = 0;
@@ -104,7 +106,6 @@ export class CircuitBreaker {
     this.st = (b + Block.state) >> 2;
     this.seq = (b + Block.seq) >> 2;
     this.agg = (b + Block.agg) >> 2;
-    this.aggSlow = (b + Block.aggSlow) >> 2;
     this.cum = (b + Block.cum) >> 2;
     this.cumFail = (b + Block.cumFail) >> 2;
     this.cumSlow = (b + Block.cumSlow) >> 2;
@@ -125,6 +126,8 @@ export class CircuitBreaker {
     this.log = (b + Block.log) >> 2;
     this.win = (b + Block.window) >> 2;
     this.timeWindow = this.i32[this.cfgI + (Config.windowType >> 2)] === WindowType.time;
+    this.windowSize = this.i32[this.cfgI + (Config.windowSize >> 2)];
+    this.minCallsAt = this.cfgI + (Config.minCalls >> 2);
   }
 
   /**
@@ -140,12 +143,7 @@ export class CircuitBreaker {
     return this.acquireSlow(s, nowNs) !== NO_PERMIT;
   }
 
-  /**
-   * allow() that returns a permit (>= 0) or NO_PERMIT. Passing the permit to
-   * record() makes the breaker ignore an outcome that arrives after the state
-   * it was admitted in has ended (a CLOSED-era call finishing during HALF_OPEN
-   * does not count as a probe).
-   */
+  /** allow() that returns a permit (the state word, >= 0) or NO_PERMIT, for record(). */
   acquire(nowNs?: number): number {
     const s = Atomics.load(this.i32, this.st);
     if ((s & STATE_MASK) === BreakerState.CLOSED) return s;
@@ -207,12 +205,15 @@ export class CircuitBreaker {
   /**
    * Records a call's outcome (Outcome bits). CLOSED: into the sliding window,
    * tripping to OPEN when a rate crosses its threshold. HALF_OPEN: as a probe.
-   * Other states ignore outcomes. With a permit from acquire(), an outcome from
-   * an earlier state is ignored.
+   * Other states ignore outcomes. With the permit acquire() gave the call, an
+   * outcome is counted in the state the call was admitted in (a CLOSED-era
+   * call finishing during HALF_OPEN is not a probe), and the state word is not
+   * read again.
    */
   record(outcome: number, nowNs?: number, permit: number = NO_PERMIT): void {
-    const s = Atomics.load(this.i32, this.st);
-    if (permit !== NO_PERMIT && permit >>> 3 !== s >>> 3) return;
+    // A permit is the state word the call was admitted in: no load, and an outcome that outlived its
+    // state is judged against that state, whose transitions can no longer win (their CAS fails).
+    const s = permit === NO_PERMIT ? Atomics.load(this.i32, this.st) : permit;
     const state = s & STATE_MASK;
     if (state === BreakerState.CLOSED) {
       if (this.timeWindow) this.recordTime(s, outcome, nowNs === undefined ? this.clock.nowNs() : nowNs);
@@ -229,45 +230,53 @@ export class CircuitBreaker {
   }
 
   /**
-   * Count window, wait-free: call i (one Atomics.add on `seq`) swaps its outcome
-   * into slot i % N and adds the difference it made (its outcome in, the evicted
-   * one out) to the window counters. Each exchange is paired with exactly its
-   * own delta, so once quiet the counters equal the sum over the slots, whatever
-   * the interleaving or however late a preempted thread finishes; while busy
-   * they are off by at most the calls in flight. Delta zero (a success replacing
-   * a success) writes nothing shared but the slot.
+   * Count window, wait-free: call i (one Atomics.add on `seq`) owns slot i % N
+   * for this lap. A slot holds the Outcome bits of its latest call (0 = success
+   * or empty). Every change to a slot is an exchange paired with exactly its
+   * own delta to the window's failure and slow counts (the outcome in, the
+   * evicted one out), so once quiet the counts equal the sum over the slots,
+   * whatever the interleaving or however late a preempted thread finishes;
+   * while busy they are off by at most the calls in flight. A success landing
+   * on a success changes nothing, which a plain read of the slot shows: the
+   * common case costs the one Atomics.add.
    */
   private recordCount(s: number, outcome: number, nowNs: number | undefined): void {
     const i32 = this.i32;
-    const n = i32[this.cfgI + (Config.windowSize >> 2)];
     const i = Atomics.add(i32, this.seq, 1) >>> 0;
-    const old = Atomics.exchange(i32, this.win + (i % n), outcome + 1);
-    const was = old === 0 ? 0 : 1;
-    const oldOutcome = old - was; // 0 when the slot was empty
-    const dFail = (outcome & FAILED) - (oldOutcome & FAILED);
-    const dSlow = ((outcome & SLOW) - (oldOutcome & SLOW)) >> 1;
-    const d = 1 - was + dFail * AGG_FAIL_UNIT;
+    const slot = this.win + (i % this.windowSize);
+    // Calls since this CLOSED epoch began; a plain read, used only to decide whether to judge.
+    const since = (i + 1 - i32[this.baseCum]) >>> 0;
+    // A success on a success: rates cannot rise; only the call that makes the window eligible is judged.
+    if (outcome === Outcome.SUCCESS && i32[slot] === 0 && since !== i32[this.minCallsAt]) return;
+    this.recordCountChange(s, outcome, nowNs, slot, since);
+  }
+
+  private recordCountChange(s: number, outcome: number, nowNs: number | undefined, slot: number, since: number): void {
+    const i32 = this.i32;
+    const old = Atomics.exchange(i32, slot, outcome);
+    const dFail = (outcome & FAILED) - (old & FAILED);
+    const dSlow = ((outcome & SLOW) - (old & SLOW)) >> 1;
+    const d = dFail + dSlow * AGG_SLOW_UNIT;
     const agg = d === 0 ? Atomics.load(i32, this.agg) : (Atomics.add(i32, this.agg, d) + d) | 0;
-    const slow = dSlow === 0 ? Atomics.load(i32, this.aggSlow) : Atomics.add(i32, this.aggSlow, dSlow) + dSlow;
-    // The window of a new CLOSED epoch is judged only once its winner has swept out the old outcomes.
+    if (dFail <= 0 && dSlow <= 0 && since !== i32[this.minCallsAt]) return;
+    // A new CLOSED epoch's window is judged only once its winner has swept out the old outcomes.
     if (Atomics.load(i32, this.baseTag) !== s >>> 3) return;
-    const calls = (agg << 16) >> 16;
-    this.wCalls = calls;
-    this.wFails = (agg - calls) >> 16;
-    this.wSlow = slow;
+    const n = this.windowSize;
+    this.wCalls = since < n ? since : n;
+    const fails = (agg << 16) >> 16;
+    this.wFails = fails;
+    this.wSlow = (agg - fails) >> 16;
     this.judge(s, nowNs);
   }
 
   /** Empties every slot, taking each evicted outcome out of the counters (the winner of a move to CLOSED). */
   private sweepCountWindow(): void {
     const i32 = this.i32;
-    const n = i32[this.cfgI + (Config.windowSize >> 2)];
+    const n = this.windowSize;
     for (let k = 0; k < n; k++) {
       const old = Atomics.exchange(i32, this.win + k, 0);
-      if (old === 0) continue;
-      const o = old - 1;
-      Atomics.sub(i32, this.agg, 1 + (o & FAILED) * AGG_FAIL_UNIT);
-      if (o & SLOW) Atomics.sub(i32, this.aggSlow, 1);
+      const d = (old & FAILED) + ((old & SLOW) >> 1) * AGG_SLOW_UNIT;
+      if (d !== 0) Atomics.sub(i32, this.agg, d);
     }
   }
 
@@ -285,7 +294,7 @@ export class CircuitBreaker {
     const calls = (Atomics.add(i32, this.cum, 1) + 1) | 0;
     const fails = failed ? (Atomics.add(i32, this.cumFail, 1) + 1) | 0 : Atomics.load(i32, this.cumFail);
     const slows = slow ? (Atomics.add(i32, this.cumSlow, 1) + 1) | 0 : Atomics.load(i32, this.cumSlow);
-    const buckets = i32[this.cfgI + (Config.windowSize >> 2)];
+    const buckets = this.windowSize;
     const b = Math.floor(now / this.f64[this.cfgF + (Config.bucketNs >> 3)]);
     const k = this.win + (b % buckets) * 4;
     const tag = b & 0x7fffffff;
@@ -328,7 +337,7 @@ export class CircuitBreaker {
   /** Trips CLOSED -> OPEN when the measured window crosses a threshold. */
   private judge(s: number, nowNs: number | undefined): void {
     const calls = this.wCalls;
-    if (calls < this.i32[this.cfgI + (Config.minCalls >> 2)]) return;
+    if (calls < this.i32[this.minCallsAt]) return;
     if (this.wFails * 100 >= this.f64[this.cfgF + (Config.failPct >> 3)] * calls) {
       this.transition(s, BreakerState.OPEN, TransitionReason.FAILURE_RATE, nowNs);
     } else if (this.wSlow * 100 >= this.f64[this.cfgF + (Config.slowPct >> 3)] * calls) {
@@ -387,8 +396,11 @@ export class CircuitBreaker {
     } else if (to === BreakerState.CLOSED) {
       attempt = 0;
       i32[this.attempt] = 0;
-      if (!this.timeWindow) this.sweepCountWindow();
-      else {
+      if (!this.timeWindow) {
+        // Calls from here on count towards the minimum; the sweep then empties the slots.
+        i32[this.baseCum] = Atomics.load(i32, this.seq);
+        this.sweepCountWindow();
+      } else {
         i32[this.baseCum] = Atomics.load(i32, this.cum);
         i32[this.baseFail] = Atomics.load(i32, this.cumFail);
         i32[this.baseSlow] = Atomics.load(i32, this.cumSlow);
@@ -480,14 +492,16 @@ export class CircuitBreaker {
     if (Atomics.load(i32, this.baseTag) !== s >>> 3) return false;
     if (!this.timeWindow) {
       const agg = Atomics.load(i32, this.agg);
-      const calls = (agg << 16) >> 16;
-      this.wCalls = calls;
-      this.wFails = (agg - calls) >> 16;
-      this.wSlow = Atomics.load(i32, this.aggSlow);
+      const n = this.windowSize;
+      const since = (Atomics.load(i32, this.seq) - i32[this.baseCum]) >>> 0;
+      const fails = (agg << 16) >> 16;
+      this.wCalls = since < n ? since : n;
+      this.wFails = fails;
+      this.wSlow = (agg - fails) >> 16;
       return true;
     }
     const now = nowNs === undefined ? this.clock.nowNs() : nowNs;
-    const buckets = i32[this.cfgI + (Config.windowSize >> 2)];
+    const buckets = this.windowSize;
     const b = Math.floor(now / this.f64[this.cfgF + (Config.bucketNs >> 3)]);
     const oldest = b - buckets + 1;
     let c0 = 0, f0 = 0, s0 = 0, found = false;
