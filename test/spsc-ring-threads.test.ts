@@ -109,15 +109,17 @@ describe('spsc-ring (two threads)', function () {
       { frames, strategy: 'spin', maxSleepMs: 0, seed: 0x1234567, maxBatch: 256, pauseMaxUs: 20, pauseChance: 0.002 },
       {},
       {},
-      40_000,
+      // About 1 s alone; other processes spinning on the two cores have stretched it to 20 s.
+      50_000,
     );
     expectEveryFrameOnceInOrder(run, frames, start);
     // Both "ring full" and "ring empty" paths ran many times.
     expect(run.producer.fullWaits).to.be.above(100);
-    // Allocation-free once warm: an object per frame would cost dozens of scavenges over 9 M frames.
-    // One is allowed: warm-up may leave the young generation all but full.
-    expect(run.producer.gcSteady, `producer GCs after warm-up (${run.producer.gcTotal} in all)`).to.be.at.most(1);
-    expect(run.consumer.gcSteady, `consumer GCs after warm-up (${run.consumer.gcTotal} in all)`).to.be.at.most(1);
+    // Allocation-free once warm: one small object per frame costs about 175 scavenges over these 9 M
+    // frames. A few are tolerated: warm-up can leave the young generation all but full, and a run
+    // slowed for seconds by other processes on the two cores has seen up to 4.
+    expect(run.producer.gcSteady, `producer GCs after warm-up (${run.producer.gcTotal} in all)`).to.be.at.most(5);
+    expect(run.consumer.gcSteady, `consumer GCs after warm-up (${run.consumer.gcTotal} in all)`).to.be.at.most(5);
   });
 
   for (const strategy of ['yield', 'block'] as const) {
