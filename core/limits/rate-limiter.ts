@@ -51,7 +51,7 @@ export class RateLimiter {
   readonly index: number;
   readonly ruleCount: number;
   readonly orderWeight: number;
-  /** Per rule, what the last tryAcquire() charged: a fixed window's tag, BOOKED (GCRA) or -1 (rule not touched). */
+  /** Per rule, what the last successful tryAcquire() charged: a fixed window's tag, BOOKED (GCRA) or -1 (rule not touched). */
   readonly charged: Int32Array;
   private readonly i32: Int32Array;
   private readonly f64: Float64Array;
@@ -173,7 +173,6 @@ export class RateLimiter {
         if (Atomics.compareExchange(i32, b + Rule.state, v, v - cost) === v) break;
       }
     }
-    this.charged.fill(SKIPPED);
   }
 
   /**
