@@ -5,6 +5,7 @@
  * kill switch and main's transition log.
  */
 import { expect } from 'chai';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { breakerSettings, type BreakerSettingsInput } from '../core/breaker/breaker-settings.js';
 import { BreakerState, createBreakerBoard } from '../core/breaker/breaker-layout.js';
 import { CircuitBreaker, NO_PERMIT, Outcome } from '../core/breaker/circuit-breaker.js';
@@ -287,6 +288,52 @@ describe('circuit breaker: time window (rolling buckets)', () => {
     expect(b.windowStats().calls).to.equal(0);
     recordN(b, 4, Outcome.FAILURE);
     expect(b.state()).to.equal(BreakerState.CLOSED);
+  });
+});
+
+describe('circuit breaker: allocation', () => {
+  // A time a caller computes is an unboxed double: handing it to a call that is not inlined boxes it
+  // (16 bytes) in the caller. Workers pass the batch's clock reading as the clock returned it, or nothing.
+  function drive(b: CircuitBreaker, batches: number, now: number): number {
+    let admitted = 0;
+    for (let i = 0; i < batches; i++) {
+      for (let k = 0; k < 256; k++) {
+        const p = b.acquire(now);
+        if (p >= 0) {
+          b.record((k & 15) === 3 ? Outcome.FAILURE : (k & 15) === 9 ? Outcome.SLOW : Outcome.SUCCESS, undefined, p);
+          admitted++;
+        }
+      }
+    }
+    return admitted;
+  }
+
+  it('acquire, record (count and time windows) and allow on OPEN allocate nothing: no GC over 6 M calls', async () => {
+    const count = make({ slidingWindowSize: 100, minimumNumberOfCalls: 100 }).b;
+    const timed = make({ slidingWindowType: 'time', slidingWindowSize: 1, bucketMs: 100, minimumNumberOfCalls: 100 });
+    const open = make().b;
+    trip(open);
+    const now = open.openUntilNs() - 1e9; // before the backoff ends
+    drive(count, 1000, now);
+    drive(timed.b, 1000, now);
+    drive(open, 1000, now);
+    await new Promise((r) => setTimeout(r, 20));
+    let gcs = 0;
+    const obs = new PerformanceObserver((list) => (gcs += list.getEntries().length));
+    obs.observe({ entryTypes: ['gc'] });
+    let admitted = drive(count, 10_000, now);
+    for (let step = 0; step < 50; step++) {
+      timed.clock.advanceMs(20); // the time window's buckets turn over while it records
+      admitted += drive(timed.b, 100, now);
+    }
+    admitted += drive(open, 10_000, now);
+    await new Promise((r) => setTimeout(r, 20));
+    obs.disconnect();
+    expect(admitted).to.equal(15_000 * 256);
+    expect(count.state()).to.equal(BreakerState.CLOSED);
+    expect(timed.b.state()).to.equal(BreakerState.CLOSED);
+    expect(open.state()).to.equal(BreakerState.OPEN);
+    expect(gcs).to.equal(0);
   });
 });
 

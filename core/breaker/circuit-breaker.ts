@@ -17,8 +17,11 @@
  * its later Atomics.store of the matching tag; readers Atomics.load the tag
  * first and ignore the data until it names their epoch.
  *
- * Hot path: allow() on CLOSED is one Atomics.load and a compare. No method
- * allocates (numbers and typed arrays only).
+ * Hot path: allow() on CLOSED is one Atomics.load and a compare; recording a
+ * success over a success is one Atomics.add. No method allocates (numbers and
+ * typed arrays only). Pass `nowNs` as the clock returned it (once per batch),
+ * or omit it: a time the caller computed is a raw double that V8 boxes when it
+ * is handed to a call it did not inline.
  */
 import {
   Block,
@@ -57,6 +60,11 @@ export interface WindowStats {
   calls: number;
   failureRate: number;
   slowCallRate: number;
+}
+
+/** x within [0, max], as an int32 (Math.min/max would yield a double, boxed when stored in a field). */
+function clampCount(x: number, max: number): number {
+  return x < 0 ? 0 : x > max ? max : x;
 }
 
 export class CircuitBreaker {
@@ -216,7 +224,8 @@ export class CircuitBreaker {
     const s = permit === NO_PERMIT ? Atomics.load(this.i32, this.st) : permit;
     const state = s & STATE_MASK;
     if (state === BreakerState.CLOSED) {
-      if (this.timeWindow) this.recordTime(s, outcome, nowNs === undefined ? this.clock.nowNs() : nowNs);
+      // nowNs is passed on as it came: a double made here would be boxed for the call.
+      if (this.timeWindow) this.recordTime(s, outcome, nowNs);
       else this.recordCount(s, outcome, nowNs);
     } else if (state === BreakerState.HALF_OPEN) {
       this.recordProbe(s, outcome, nowNs);
@@ -266,7 +275,8 @@ export class CircuitBreaker {
     const fails = (agg << 16) >> 16;
     this.wFails = fails;
     this.wSlow = (agg - fails) >> 16;
-    this.judge(s, nowNs);
+    const trip = this.verdict();
+    if (trip !== 0) this.transition(s, BreakerState.OPEN, trip, nowNs);
   }
 
   /** Empties every slot, taking each evicted outcome out of the counters (the winner of a move to CLOSED). */
@@ -287,8 +297,9 @@ export class CircuitBreaker {
    * snapshot had no calls, so the next snapshot equals it. Calls in flight at a
    * bucket's start may land in the neighbouring bucket.
    */
-  private recordTime(s: number, outcome: number, now: number): void {
+  private recordTime(s: number, outcome: number, nowNs: number | undefined): void {
     const i32 = this.i32;
+    const now = nowNs === undefined ? this.clock.nowNs() : nowNs;
     const failed = outcome & FAILED;
     const slow = (outcome & SLOW) >> 1;
     const calls = (Atomics.add(i32, this.cum, 1) + 1) | 0;
@@ -329,20 +340,22 @@ export class CircuitBreaker {
     const dc = (calls - c0!) | 0;
     if (dc <= 0) return;
     this.wCalls = dc;
-    this.wFails = Math.min(dc, Math.max(0, (fails - f0!) | 0));
-    this.wSlow = Math.min(dc, Math.max(0, (slows - s0!) | 0));
-    this.judge(s, now);
+    this.wFails = clampCount((fails - f0!) | 0, dc);
+    this.wSlow = clampCount((slows - s0!) | 0, dc);
+    const trip = this.verdict();
+    if (trip !== 0) this.transition(s, BreakerState.OPEN, trip, now);
   }
 
-  /** Trips CLOSED -> OPEN when the measured window crosses a threshold. */
-  private judge(s: number, nowNs: number | undefined): void {
+  /**
+   * Why the measured window must trip (a TransitionReason), or 0. Takes no
+   * time argument: passing a double to a call that is not inlined boxes it.
+   */
+  private verdict(): number {
     const calls = this.wCalls;
-    if (calls < this.i32[this.minCallsAt]) return;
-    if (this.wFails * 100 >= this.f64[this.cfgF + (Config.failPct >> 3)] * calls) {
-      this.transition(s, BreakerState.OPEN, TransitionReason.FAILURE_RATE, nowNs);
-    } else if (this.wSlow * 100 >= this.f64[this.cfgF + (Config.slowPct >> 3)] * calls) {
-      this.transition(s, BreakerState.OPEN, TransitionReason.SLOW_CALL_RATE, nowNs);
-    }
+    if (calls < this.i32[this.minCallsAt]) return 0;
+    if (this.wFails * 100 >= this.f64[this.cfgF + (Config.failPct >> 3)] * calls) return TransitionReason.FAILURE_RATE;
+    if (this.wSlow * 100 >= this.f64[this.cfgF + (Config.slowPct >> 3)] * calls) return TransitionReason.SLOW_CALL_RATE;
+    return 0;
   }
 
   /** A probe's outcome: a failed or slow probe reopens at once; the N-th success closes. */
@@ -525,10 +538,10 @@ export class CircuitBreaker {
       this.wCalls = this.wFails = this.wSlow = 0;
       return true;
     }
-    const dc = Math.max(0, (Atomics.load(i32, this.cum) - c0) | 0);
+    const dc = clampCount((Atomics.load(i32, this.cum) - c0) | 0, 0x7fffffff);
     this.wCalls = dc;
-    this.wFails = Math.min(dc, Math.max(0, (Atomics.load(i32, this.cumFail) - f0) | 0));
-    this.wSlow = Math.min(dc, Math.max(0, (Atomics.load(i32, this.cumSlow) - s0) | 0));
+    this.wFails = clampCount((Atomics.load(i32, this.cumFail) - f0) | 0, dc);
+    this.wSlow = clampCount((Atomics.load(i32, this.cumSlow) - s0) | 0, dc);
     return true;
   }
 }
