@@ -49,7 +49,12 @@ async function startRace(settings: BreakerSettingsInput, mode: BreakerRacerData[
     clock,
     async round(r: number): Promise<number[]> {
       Atomics.store(c, 0, r);
-      while (Atomics.load(c, 1) < r * THREADS) await new Promise((resolve) => setTimeout(resolve, 1));
+      let failed: unknown;
+      exited.catch((e: unknown) => (failed = e));
+      while (Atomics.load(c, 1) < r * THREADS) {
+        if (failed) throw failed;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
       return Array.from(res.subarray(r * THREADS, (r + 1) * THREADS));
     },
     async close(): Promise<void> {
@@ -103,6 +108,21 @@ describe(`circuit breaker: ${THREADS} real threads racing`, function () {
     expect(i32[(o + Block.agg) >> 2]).to.equal(fails + slow * AGG_SLOW_UNIT);
     expect(race.breaker.state()).to.equal(BreakerState.CLOSED);
     expect(race.breaker.windowStats()).to.deep.equal({ calls: 100, failureRate: fails, slowCallRate: slow });
+  });
+
+  it('time window: the cumulative call, failure and slow counters lose nothing', async () => {
+    const attempts = 100_000;
+    const pattern = [Outcome.FAILURE, Outcome.SLOW, Outcome.SLOW_FAILURE, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    const race = await startRace({ slidingWindowType: 'time', slidingWindowSize: 1, bucketMs: 100, minimumNumberOfCalls: 100 }, 'record', 1, attempts, pattern);
+    await race.round(1);
+    await race.close();
+    const i32 = new Int32Array(race.board);
+    const o = blockOffset(race.board, 0);
+    const calls = THREADS * attempts;
+    expect(i32[(o + Block.cum) >> 2]).to.equal(calls);
+    expect(i32[(o + Block.cumFail) >> 2]).to.equal((calls / 16) * 2);
+    expect(i32[(o + Block.cumSlow) >> 2]).to.equal((calls / 16) * 2);
+    expect(race.breaker.state()).to.equal(BreakerState.CLOSED);
   });
 
   it('trips exactly once when every thread records failures at the same time', async () => {

@@ -97,7 +97,13 @@ export class CircuitBreaker {
   /** Count: N calls; time: buckets. Fixed for the board's life (the layout depends on it). */
   private readonly windowSize: number;
   private readonly minCallsAt: number;
-  /** Window counts of the last measure(). */
+  /** Time window: counts at the window's start, for epoch `startState` and oldest bucket `startOldest`. */
+  private c0 = 0;
+  private f0 = 0;
+  private s0 = 0;
+  private startState = -1;
+  private startOldest = NaN;
+  /** Window counts of the last measurement. */
   private wCalls = 0;
   private wFails = 0;
   private wSlow = 0;
@@ -300,50 +306,65 @@ export class CircuitBreaker {
   private recordTime(s: number, outcome: number, nowNs: number | undefined): void {
     const i32 = this.i32;
     const now = nowNs === undefined ? this.clock.nowNs() : nowNs;
-    const failed = outcome & FAILED;
-    const slow = (outcome & SLOW) >> 1;
     const calls = (Atomics.add(i32, this.cum, 1) + 1) | 0;
-    const fails = failed ? (Atomics.add(i32, this.cumFail, 1) + 1) | 0 : Atomics.load(i32, this.cumFail);
-    const slows = slow ? (Atomics.add(i32, this.cumSlow, 1) + 1) | 0 : Atomics.load(i32, this.cumSlow);
-    const buckets = this.windowSize;
+    if (outcome & FAILED) Atomics.add(i32, this.cumFail, 1);
+    if (outcome & SLOW) Atomics.add(i32, this.cumSlow, 1);
     const b = Math.floor(now / this.f64[this.cfgF + (Config.bucketNs >> 3)]);
-    const k = this.win + (b % buckets) * 4;
+    const k = this.win + (b % this.windowSize) * 4;
     const tag = b & 0x7fffffff;
     const t = Atomics.load(i32, k);
     if (t !== tag && t !== BUCKET_WRITING && Atomics.compareExchange(i32, k, t, BUCKET_WRITING) === t) {
+      // The bucket's first call: the counts as they stood before it (its own outcome taken back out).
       i32[k + 1] = (calls - 1) | 0;
-      i32[k + 2] = (fails - failed) | 0;
-      i32[k + 3] = (slows - slow) | 0;
+      i32[k + 2] = (Atomics.load(i32, this.cumFail) - (outcome & FAILED)) | 0;
+      i32[k + 3] = (Atomics.load(i32, this.cumSlow) - ((outcome & SLOW) >> 1)) | 0;
       Atomics.store(i32, k, tag); // publishes the three plain stores above
     }
+    if (!this.windowStart(s, b)) return;
+    const dc = (calls - this.c0) | 0;
+    if (dc <= 0) return;
+    // A success cannot raise a rate; only the call that makes the window eligible is judged.
+    if (outcome === Outcome.SUCCESS && dc !== i32[this.minCallsAt]) return;
+    this.wCalls = dc;
+    this.wFails = clampCount((Atomics.load(i32, this.cumFail) - this.f0) | 0, dc);
+    this.wSlow = clampCount((Atomics.load(i32, this.cumSlow) - this.s0) | 0, dc);
+    const trip = this.verdict();
+    if (trip !== 0) this.transition(s, BreakerState.OPEN, trip, now);
+  }
 
-    if (Atomics.load(i32, this.baseTag) !== s >>> 3) return;
-    const oldest = b - buckets + 1;
-    let c0: number, f0: number, s0: number;
+  /**
+   * Time window: the counts at the start of the window whose newest bucket is
+   * `b`, into c0/f0/s0: the CLOSED epoch's base if it is inside the window,
+   * else the oldest bucket snapshot in it. Kept per thread for the window's
+   * oldest bucket and epoch (snapshots do not change once written), so the
+   * scan runs once per bucket. False while the epoch's base is being written.
+   */
+  private windowStart(s: number, b: number): boolean {
+    const oldest = b - this.windowSize + 1;
+    if (this.startState === s && this.startOldest === oldest) return true;
+    const i32 = this.i32;
+    if (Atomics.load(i32, this.baseTag) !== s >>> 3) return false;
     if (((i32[this.baseBucket] - oldest) | 0) >= 0) {
-      c0 = i32[this.baseCum];
-      f0 = i32[this.baseFail];
-      s0 = i32[this.baseSlow];
+      this.c0 = i32[this.baseCum];
+      this.f0 = i32[this.baseFail];
+      this.s0 = i32[this.baseSlow];
     } else {
       let j = oldest < 0 ? 0 : oldest;
       for (; j <= b; j++) {
-        const q = this.win + (j % buckets) * 4;
+        const q = this.win + (j % this.windowSize) * 4;
         if (Atomics.load(i32, q) === (j & 0x7fffffff)) {
-          c0 = i32[q + 1];
-          f0 = i32[q + 2];
-          s0 = i32[q + 3];
+          this.c0 = i32[q + 1];
+          this.f0 = i32[q + 2];
+          this.s0 = i32[q + 3];
           break;
         }
       }
-      if (j > b) return;
+      // No snapshot in the window: no call was recorded in it before this one.
+      if (j > b) return false;
     }
-    const dc = (calls - c0!) | 0;
-    if (dc <= 0) return;
-    this.wCalls = dc;
-    this.wFails = clampCount((fails - f0!) | 0, dc);
-    this.wSlow = clampCount((slows - s0!) | 0, dc);
-    const trip = this.verdict();
-    if (trip !== 0) this.transition(s, BreakerState.OPEN, trip, now);
+    this.startState = s;
+    this.startOldest = oldest;
+    return true;
   }
 
   /**
@@ -514,34 +535,15 @@ export class CircuitBreaker {
       return true;
     }
     const now = nowNs === undefined ? this.clock.nowNs() : nowNs;
-    const buckets = this.windowSize;
     const b = Math.floor(now / this.f64[this.cfgF + (Config.bucketNs >> 3)]);
-    const oldest = b - buckets + 1;
-    let c0 = 0, f0 = 0, s0 = 0, found = false;
-    if (((i32[this.baseBucket] - oldest) | 0) >= 0) {
-      c0 = i32[this.baseCum];
-      f0 = i32[this.baseFail];
-      s0 = i32[this.baseSlow];
-      found = true;
-    } else {
-      for (let j = oldest < 0 ? 0 : oldest; j <= b && !found; j++) {
-        const q = this.win + (j % buckets) * 4;
-        if (Atomics.load(i32, q) === (j & 0x7fffffff)) {
-          c0 = i32[q + 1];
-          f0 = i32[q + 2];
-          s0 = i32[q + 3];
-          found = true;
-        }
-      }
-    }
-    if (!found) {
+    if (!this.windowStart(s, b)) {
       this.wCalls = this.wFails = this.wSlow = 0;
       return true;
     }
-    const dc = clampCount((Atomics.load(i32, this.cum) - c0) | 0, 0x7fffffff);
+    const dc = clampCount((Atomics.load(i32, this.cum) - this.c0) | 0, 0x7fffffff);
     this.wCalls = dc;
-    this.wFails = clampCount((Atomics.load(i32, this.cumFail) - f0) | 0, dc);
-    this.wSlow = clampCount((Atomics.load(i32, this.cumSlow) - s0) | 0, dc);
+    this.wFails = clampCount((Atomics.load(i32, this.cumFail) - this.f0) | 0, dc);
+    this.wSlow = clampCount((Atomics.load(i32, this.cumSlow) - this.s0) | 0, dc);
     return true;
   }
 }
