@@ -14,6 +14,7 @@ import {
   RingConsumer,
   RingProducer,
 } from '../ipc/spsc-ring.js';
+import { applyWaitStrategy, ConsumerIdler, WAIT_STRATEGIES } from '../ipc/wait-strategy.js';
 import { checkPattern, writePattern } from './fixtures/ring-frame-pattern.js';
 import { seedPositions } from './fixtures/ring-seed-positions.js';
 
@@ -354,6 +355,50 @@ describe('spsc-ring (one thread)', () => {
       t0 = performance.now();
       p.sleepUntilFree(20);
       expect(performance.now() - t0).to.be.at.least(15);
+    });
+  });
+
+  describe('wait strategies', () => {
+    it('only block turns on the wake-up handshake, on both ends', () => {
+      for (const strategy of WAIT_STRATEGIES) {
+        const { p, c } = makeRing(8);
+        applyWaitStrategy(strategy, { producer: p, consumer: c });
+        expect([p.wakeConsumer, c.wakeProducer], strategy).to.deep.equal(strategy === 'block' ? [true, true] : [false, false]);
+      }
+    });
+
+    /** Records the consumer's sleepUntilData calls instead of sleeping. */
+    function idlerWithSpy(strategy: (typeof WAIT_STRATEGIES)[number]): { idler: ConsumerIdler; sleeps: number[] } {
+      const { c } = makeRing(8);
+      const sleeps: number[] = [];
+      c.sleepUntilData = (ms: number) => void sleeps.push(ms);
+      return { idler: new ConsumerIdler(c, strategy, 250), sleeps };
+    }
+
+    it('spin never sleeps', () => {
+      const { idler, sleeps } = idlerWithSpy('spin');
+      for (let i = 0; i < 10_000; i++) idler.idle();
+      expect(sleeps).to.deep.equal([]);
+    });
+
+    it('yield naps briefly after 2000 idle polls, and busy() restarts the count', () => {
+      const { idler, sleeps } = idlerWithSpy('yield');
+      for (let i = 0; i < 1999; i++) idler.idle();
+      expect(sleeps).to.deep.equal([]);
+      idler.idle();
+      expect(sleeps).to.deep.equal([0.05]);
+      for (let i = 0; i < 1000; i++) idler.idle();
+      idler.busy();
+      for (let i = 0; i < 1999; i++) idler.idle();
+      expect(sleeps).to.have.length(1);
+      idler.idle();
+      expect(sleeps).to.deep.equal([0.05, 0.05]);
+    });
+
+    it('block sleeps on every idle poll, up to its maximum', () => {
+      const { idler, sleeps } = idlerWithSpy('block');
+      for (let i = 0; i < 3; i++) idler.idle();
+      expect(sleeps).to.deep.equal([250, 250, 250]);
     });
   });
 
