@@ -15,37 +15,57 @@ import { threadCpuNs } from './thread-cpu.js';
 
 const d = workerData as ContentionData;
 const clock = monotonicClock();
-const breaker = new CircuitBreaker(d.board, 0, clock);
-const limiter = new RateLimiter(d.limiters, d.limiter);
 const ctrl = new Int32Array(d.ctrl);
 const published = new Float64Array(d.ctrl);
 const slot = SLOT_F64 * (d.id + 1);
-const windows = new Int32Array(1 << 16);
 const pattern = new Int32Array(16);
 pattern[3] = Outcome.FAILURE;
 pattern[11] = Outcome.SLOW;
+/** records, admitted */
+const counts = new Float64Array(2);
 
-const cpu = threadCpuNs();
-while (Atomics.load(ctrl, 0) === 0);
-const cpu0 = cpu();
-let ops = 0;
-let records = 0;
-let admitted = 0;
-while (Atomics.load(ctrl, 1) === 0) {
-  const now = clock.nowNs();
+/** 256 operations: one breaker outcome and one limiter request each. */
+function batch(breaker: CircuitBreaker, limiter: RateLimiter, now: number, windows: Int32Array): void {
   for (let k = 0; k < 256; k++) {
     const p = breaker.acquire();
     if (p >= 0) {
       breaker.record(pattern[k & 15], undefined, p);
-      records++;
+      counts[0]++;
     }
     if (limiter.tryAcquire(1, 1, now)) {
-      admitted++;
+      counts[1]++;
       windows[limiter.charged[d.windowRule] & 0xffff]++;
     }
   }
+}
+
+function copyOf(sab: SharedArrayBuffer): SharedArrayBuffer {
+  const out = new SharedArrayBuffer(sab.byteLength);
+  new Uint8Array(out).set(new Uint8Array(sab));
+  return out;
+}
+
+// Warm up on private copies, so every thread starts the measured run with optimised code
+// (dozens of isolates compiling at once would otherwise skew the first seconds).
+const warmBreaker = new CircuitBreaker(copyOf(d.board), 0, clock);
+const warmLimiter = new RateLimiter(copyOf(d.limiters), d.limiter);
+const warmWindows = new Int32Array(1 << 16);
+for (let i = 0; i < 2000; i++) batch(warmBreaker, warmLimiter, clock.nowNs(), warmWindows);
+counts.fill(0);
+
+const breaker = new CircuitBreaker(d.board, 0, clock);
+const limiter = new RateLimiter(d.limiters, d.limiter);
+const windows = new Int32Array(1 << 16);
+const cpu = threadCpuNs();
+parentPort!.postMessage('ready');
+// Sleep, not spin, until the start: hundreds of waiting threads must not starve the ones still loading.
+Atomics.wait(ctrl, 0, 0);
+const cpu0 = cpu();
+let ops = 0;
+while (Atomics.load(ctrl, 1) === 0) {
+  batch(breaker, limiter, clock.nowNs(), windows);
   ops += 256;
   published[slot] = ops;
 }
-const result: ContentionResult = { ops, cpuNs: cpu() - cpu0, records, admitted, windows };
+const result: ContentionResult = { ops, cpuNs: cpu() - cpu0, records: counts[0], admitted: counts[1], windows };
 parentPort!.postMessage(result);

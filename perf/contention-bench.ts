@@ -56,18 +56,20 @@ interface Phase {
 async function runPhase<R extends { ops: number; cpuNs: number }>(workers: Worker[], ctrl: SharedArrayBuffer, seconds: number): Promise<Phase & { results: R[] }> {
   const i32 = new Int32Array(ctrl);
   const f64 = new Float64Array(ctrl);
-  const results = workers.map(
-    (w) =>
-      new Promise<R>((resolve, reject) => {
-        w.once('message', resolve);
-        w.once('error', reject);
-      }),
-  );
-  await Promise.all(workers.map((w) => new Promise((resolve) => w.once('online', resolve))));
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  const ready: Promise<void>[] = [];
+  const results = workers.map((w) => {
+    let isReady: () => void = () => {};
+    ready.push(new Promise<void>((resolve) => (isReady = resolve)));
+    return new Promise<R>((resolve, reject) => {
+      w.on('message', (m: R | 'ready') => (m === 'ready' ? isReady() : resolve(m)));
+      w.once('error', reject);
+    });
+  });
+  await Promise.all(ready);
   const total = () => workers.reduce((a, _, t) => a + f64[SLOT_F64 * (t + 1)], 0);
   const t0 = clock.nowNs();
   Atomics.store(i32, 0, 1);
+  Atomics.notify(i32, 0);
   const perSecond: number[] = [];
   let last = 0;
   let lastT = t0;
@@ -163,14 +165,18 @@ export async function run(args: string[]): Promise<BenchReport> {
   const base = await runPhase<SpinlockContentionResult>(baseWorkers, bctrl, baselineSeconds);
 
   const ratio = (xs: number[]) => Math.round((Math.max(...xs) / Math.min(...xs)) * 1000) / 1000;
+  const spread = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return `min ${Math.round(s[0])}, median ${Math.round(median(s))}, max ${Math.round(s[s.length - 1])} ops`;
+  };
   const results: BenchResult[] = [
     { name: `lock-free: breaker + limiter, ${threads} threads`, unit: 'ops/s', median: median(phase.perSecond), runs: phase.perSecond.length, note: `worst second ${Math.round(Math.min(...phase.perSecond))}` },
-    { name: 'lock-free: fairness, max / min ops per thread', unit: 'ratio', median: ratio(phase.perThread), runs: 1, note: `per CPU-second: ${ratio(phase.perCpuSecond)}` },
+    { name: 'lock-free: fairness, max / min ops per thread', unit: 'ratio', median: ratio(phase.perThread), runs: 1, note: `${spread(phase.perThread)}; per CPU-second: ${ratio(phase.perCpuSecond)}` },
     { name: 'lock-free: lost breaker records', unit: 'count', median: breakerLost, runs: 1, note: `${records} records, ${fails} failures / ${slow} slow in the window` },
     { name: 'lock-free: windows over their limit', unit: 'count', median: overWindows, runs: 1, note: `${admitted} admitted; open window off by ${openWindowLost}` },
     { name: 'lock-free: bucket over-admitted / lost', unit: 'count', median: overBucket + bucketLost, runs: 1, note: `${admitted} <= ${BUCKET_BURST} + ${BUCKET_RATE}/s x elapsed` },
     { name: `baseline: one spin lock, ${threads} threads`, unit: 'ops/s', median: median(base.perSecond), runs: base.perSecond.length },
-    { name: 'baseline: fairness, max / min ops per thread', unit: 'ratio', median: ratio(base.perThread), runs: 1, note: `per CPU-second: ${ratio(base.perCpuSecond)}` },
+    { name: 'baseline: fairness, max / min ops per thread', unit: 'ratio', median: ratio(base.perThread), runs: 1, note: `${spread(base.perThread)}; per CPU-second: ${ratio(base.perCpuSecond)}` },
   ];
   return {
     suite: 'contention',

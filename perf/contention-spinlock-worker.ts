@@ -15,22 +15,13 @@ import { threadCpuNs } from './thread-cpu.js';
 const d = workerData as SpinlockContentionData;
 const clock = monotonicClock();
 const cpu = threadCpuNs();
-const i32 = new Int32Array(d.lock);
-const f64 = new Float64Array(d.lock);
 const ctrl = new Int32Array(d.ctrl);
 const published = new Float64Array(d.ctrl);
 const slot = SLOT_F64 * (d.id + 1);
 const perNs = d.ratePerSec / 1e9;
-if (d.id === 0) {
-  f64[4] = d.burst;
-  f64[5] = d.startNs;
-}
 
-while (Atomics.load(ctrl, 0) === 0);
-const cpu0 = cpu();
-let ops = 0;
-while (Atomics.load(ctrl, 1) === 0) {
-  const now = clock.nowNs();
+/** 256 operations on the locked state in `lock`. */
+function batch(i32: Int32Array, f64: Float64Array, now: number): void {
   const win = Math.floor(now / d.windowNs);
   for (let k = 0; k < 256; k++) {
     const outcome = (k & 15) === 3 ? 1 : 0;
@@ -58,6 +49,24 @@ while (Atomics.load(ctrl, 1) === 0) {
     }
     Atomics.store(i32, 0, 0);
   }
+}
+
+// Warm up on a private lock, as the lock-free threads do.
+const warm = new SharedArrayBuffer(d.lock.byteLength);
+for (let i = 0; i < 2000; i++) batch(new Int32Array(warm), new Float64Array(warm), clock.nowNs());
+
+const i32 = new Int32Array(d.lock);
+const f64 = new Float64Array(d.lock);
+if (d.id === 0) {
+  f64[4] = d.burst;
+  f64[5] = d.startNs;
+}
+parentPort!.postMessage('ready');
+Atomics.wait(ctrl, 0, 0);
+const cpu0 = cpu();
+let ops = 0;
+while (Atomics.load(ctrl, 1) === 0) {
+  batch(i32, f64, clock.nowNs());
   ops += 256;
   published[slot] = ops;
 }
