@@ -305,3 +305,33 @@ export function sameItem(a: RefItem, b: RefItem): boolean {
         Object.is(a.exchSeq, b.exchSeq)))
   );
 }
+
+/** A market data message exactly as the venue sends it (documented member order, compact): the parsers' fast path. */
+export function documentedMessage(venue: Venue, r: Rng, venueSymbols: readonly string[]): string {
+  const s = r.pick(venueSymbols);
+  const mid = 10 ** (r.next() * 6 - 2);
+  const bid = mid * 0.99;
+  const ask = mid * 1.01;
+  const qty = r.next() * 100 + 0.001;
+  switch (venue) {
+    case 'binance':
+      return r.chance(0.7)
+        ? `{"u":${r.int(2 ** 40)},"s":"${s}","b":"${bid.toFixed(8)}","B":"${qty.toFixed(8)}","a":"${ask.toFixed(8)}","A":"${qty.toFixed(8)}"}`
+        : `{"e":"trade","E":1672515782136,"s":"${s}","t":${r.int(2 ** 40)},"p":"${mid.toFixed(8)}","q":"${qty.toFixed(8)}","T":1672515782136,"m":true,"M":true}`;
+    case 'coinbase':
+      return (
+        `{"channel":"ticker","client_id":"","timestamp":"2023-02-09T20:30:37.167359596Z","sequence_num":${r.int(1e9)},` +
+        `"events":[{"type":"update","tickers":[{"type":"ticker","product_id":"${s}","price":"${mid.toFixed(6)}",` +
+        `"volume_24_h":"16038.28770938","low_24_h":"21835.29","high_24_h":"23011.18","low_52_w":"15460","high_52_w":"48240",` +
+        `"price_percent_chg_24_h":"-4.15775596190603","best_bid":"${bid.toFixed(6)}","best_bid_quantity":"${qty.toFixed(8)}",` +
+        `"best_ask":"${ask.toFixed(6)}","best_ask_quantity":"${qty.toFixed(8)}"}]}]}`
+      );
+    case 'kraken':
+      return r.chance(0.7)
+        ? `{"channel":"ticker","type":"update","data":[{"symbol":"${s}","bid":${bid.toFixed(6)},"bid_qty":${qty.toFixed(8)},` +
+            `"ask":${ask.toFixed(6)},"ask_qty":${qty.toFixed(8)},"last":${mid.toFixed(6)},"volume":997038.98383185,"vwap":0.10148,` +
+            `"low":0.09979,"high":0.10285,"change":-0.00017,"change_pct":-0.17,"timestamp":"2023-09-25T09:04:31.742648Z"}]}`
+        : `{"channel":"trade","type":"update","data":[{"symbol":"${s}","side":"buy","price":${mid.toFixed(6)},"qty":${qty.toFixed(8)},` +
+            `"ord_type":"limit","trade_id":${r.int(2 ** 40)},"timestamp":"2023-09-25T07:48:36.925533Z"}]}`;
+  }
+}

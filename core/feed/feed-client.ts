@@ -106,6 +106,8 @@ export class FeedClient {
     this.symbolSeqTrade = o.venue !== 'coinbase';
     this.ids = Int32Array.from(this.symbols.ids());
     this.staleMarked = new Uint8Array(this.symbols.maxId + 1);
+    // Silence is counted from here (and again from start()).
+    this.time[T_LAST_MESSAGE] = this.time[T_LAST_TICK] = this.clock.nowNs();
   }
 
   get state(): FeedState {
