@@ -378,6 +378,7 @@ describe('breaker registry, kill switch and watcher', () => {
     expect(reg.trading.trip(KillReason.DAILY_LOSS)).to.equal(true);
     expect(other.trading.trip(KillReason.OPERATOR)).to.equal(false);
     expect(other.trading.mode()).to.equal(TradingMode.HALTED);
+    expect(other.trading.configured()).to.equal(TradingMode.REDUCING);
     expect(other.trading.killReason()).to.equal(KillReason.DAILY_LOSS);
     expect(other.trading.killedAtNs()).to.equal(clock.now);
     reg.trading.setConfigured(TradingMode.ACTIVE); // config reload while killed: still halted
@@ -407,6 +408,7 @@ describe('breaker registry, kill switch and watcher', () => {
     expect(ev[2]).to.include({ attempt: 2, waitMs: 2000 });
     expect(w.poll()).to.deep.equal([]);
     expect(w.summary()).to.equal('binance=CLOSED coinbase=CLOSED kraken=OPEN kill=operator');
+    expect(w.states()).to.deep.equal({ binance: 'CLOSED', coinbase: 'CLOSED', kraken: 'OPEN', kill: 'FORCED_OPEN' });
   });
 
   it('watcher counts transitions it could not read when more than the log holds happened between polls', () => {

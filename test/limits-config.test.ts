@@ -174,6 +174,7 @@ describe('limits config: hot reload', () => {
     write(next);
     const reader = new LimitsReader(state.table);
     expect(loader.reload('test')).to.equal('applied');
+    expect(loader.current().account.tradingState).to.equal('REDUCING');
     expect(reader.refresh()).to.equal(true);
     expect(reader.rows[LimitField.maxPosition]).to.equal(30);
     expect(state.exposure.limit()).to.equal(1_000_000);

@@ -202,6 +202,17 @@ describe('rate limiter: upkeep and live changes', () => {
     expect(limiterChangeBlocker(cfg, big)).to.match(/limit 3000 exceeds/);
   });
 
+  it('reports each rule\'s share in use, for metrics', () => {
+    const { set } = limiters({});
+    const spot = set.forOrders(Venue.binance, Market.spot)!;
+    for (let i = 0; i < 25; i++) spot.tryAcquire(1, 4, T0);
+    expect(spot.usage(T0)).to.deep.equal([0.5, 100 / 6000, 25 / 160_000]);
+    const coinbase = set.forOrders(Venue.coinbase, Market.spot)!;
+    for (let i = 0; i < 15; i++) coinbase.tryAcquire(1, 1, T0);
+    expect(coinbase.usage(T0)[0]).to.be.closeTo(0.5, 1e-9);
+    expect(coinbase.usage(T0 + 10 * S)).to.deep.equal([0]);
+  });
+
   it('lays each rule on its own 128-byte line', () => {
     const { sab } = createRateLimiters(rateLimitsSchema.parse({}), T0, 0);
     const i32 = new Int32Array(sab);

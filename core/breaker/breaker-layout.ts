@@ -37,7 +37,6 @@
  *           +24 baseBucket  i32  time window: bucket number then
  *           +28 opens       i32  transitions into OPEN since creation (a statistic)
  *           +32 deadlineNs  f64
- *           +40 changedNs   f64  time of the last transition
  *   B+640   line 5  config. Writer: main (creation, live reload); plain reads, a reader may mix old and new values once.
  *           +0 windowType i32, +4 windowSize i32 (count: N calls; time: buckets), +12 minCalls i32,
  *           +16 halfOpenPermits i32, +24 failPct f64, +32 slowPct f64, +40 slowNs f64, +48 waitNs f64,
@@ -105,7 +104,6 @@ export const Block = {
   baseBucket: 4 * LINE + 24,
   opens: 4 * LINE + 28,
   deadlineNs: 4 * LINE + 32,
-  changedNs: 4 * LINE + 40,
   config: 5 * LINE,
   log: 6 * LINE,
   window: 6 * LINE + LOG_ENTRIES * LOG_ENTRY_BYTES,

@@ -88,7 +88,6 @@ export class CircuitBreaker {
   private readonly baseBucket: number;
   private readonly opens: number;
   private readonly deadlineNs: number;
-  private readonly changedNs: number;
   private readonly cfgI: number;
   private readonly cfgF: number;
   private readonly log: number;
@@ -134,7 +133,6 @@ export class CircuitBreaker {
     this.baseBucket = (b + Block.baseBucket) >> 2;
     this.opens = (b + Block.opens) >> 2;
     this.deadlineNs = (b + Block.deadlineNs) >> 3;
-    this.changedNs = (b + Block.changedNs) >> 3;
     this.cfgI = (b + Block.config) >> 2;
     this.cfgF = (b + Block.config) >> 3;
     this.log = (b + Block.log) >> 2;
@@ -442,7 +440,6 @@ export class CircuitBreaker {
       }
       Atomics.store(i32, this.baseTag, e);
     }
-    f64[this.changedNs] = now;
 
     const entry = this.log + ((e & LOG_MASK) * LOG_ENTRY_BYTES) / 4;
     Atomics.store(i32, entry, -1);
