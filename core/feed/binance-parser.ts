@@ -84,7 +84,7 @@ export class BinanceParser implements VenueParser {
 
   parse(b: Uint8Array, start: number, end: number): number {
     this.reset();
-    if (this.fast(b, start, end)) return this.finish();
+    if (this.fast(b, start, end)) return this.finish(true);
     this.reset();
     let i = skipWs(b, start, end);
     if (i >= end) return Reason.TRUNCATED;
@@ -96,7 +96,7 @@ export class BinanceParser implements VenueParser {
     i = this.scanObject(b, i, end, RAW);
     if (i < 0) return scanFailure(i);
     if (skipWs(b, i, end) !== end) return Reason.MALFORMED;
-    return this.finish();
+    return this.finish(false);
   }
 
   private reset(): void {
@@ -241,7 +241,8 @@ export class BinanceParser implements VenueParser {
     return skipValue(b, i, end);
   }
 
-  private finish(): number {
+  /** `complete`: the fast path matched, so every field of the item is present and well-formed. */
+  private finish(complete: boolean): number {
     let item = RAW;
     if (this.hasStream) {
       if (!this.hasData) return Reason.MISSING_FIELD;
@@ -262,10 +263,10 @@ export class BinanceParser implements VenueParser {
     if ((seen & (1 << EVENT)) !== 0) {
       if (st[base + EVENT] !== Reason.OK) return st[base + EVENT];
       if (v[base + EVENT] !== EVENT_TRADE) return Reason.UNKNOWN_MESSAGE;
-      s = requireFields(st, seen, base, TRADE_FIELDS);
+      s = complete ? Reason.OK : requireFields(st, seen, base, TRADE_FIELDS);
       if (s === Reason.OK) putTrade(batch, 0, v[base + S] | 0, v, base + PRICE, base + QTY, base + TRADE_ID);
     } else if ((seen & (1 << U)) !== 0) {
-      s = requireFields(st, seen, base, BOOK_FIELDS);
+      s = complete ? Reason.OK : requireFields(st, seen, base, BOOK_FIELDS);
       if (s === Reason.OK) putBook(batch, 0, v[base + S] | 0, v, base + BID, base + BID_QTY, base + ASK, base + ASK_QTY, -1, base + U);
     } else {
       return Reason.UNKNOWN_MESSAGE;

@@ -122,7 +122,7 @@ export class CoinbaseParser implements VenueParser {
 
   parse(b: Uint8Array, start: number, end: number): number {
     this.reset();
-    if (this.fast(b, start, end)) return this.finish();
+    if (this.fast(b, start, end)) return this.finish(true);
     this.reset();
     let i = skipWs(b, start, end);
     if (i >= end) return Reason.TRUNCATED;
@@ -134,7 +134,7 @@ export class CoinbaseParser implements VenueParser {
     i = this.scanTop(b, i, end);
     if (i < 0) return scanFailure(i);
     if (skipWs(b, i, end) !== end) return Reason.MALFORMED;
-    return this.finish();
+    return this.finish(false);
   }
 
   private reset(): void {
@@ -317,7 +317,8 @@ export class CoinbaseParser implements VenueParser {
     return i;
   }
 
-  private finish(): number {
+  /** `complete`: the fast path matched, so every field of every item is present and well-formed. */
+  private finish(complete: boolean): number {
     const v = this.v;
     let seqStatus = this.seqStatus;
     if (seqStatus === Reason.OK) {
@@ -348,7 +349,7 @@ export class CoinbaseParser implements VenueParser {
     const n = this.items;
     for (let k = 0; k < n; k++) {
       const base = k * NF;
-      const s = requireFields(st, this.seen[k], base, TICKER_FIELDS);
+      const s = complete ? Reason.OK : requireFields(st, this.seen[k], base, TICKER_FIELDS);
       if (s === Reason.OK) putBook(batch, k, v[base + PRODUCT] | 0, v, base + BID, base + BID_QTY, base + ASK, base + ASK_QTY, base + PRICE, pSeq);
       else batch.status[k] = s;
     }

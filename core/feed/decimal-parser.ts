@@ -46,6 +46,8 @@ const EXP_CLAMP = 100_000_000;
 
 /** The integer value of the digits, handed to scale() without boxing a double. */
 const MANT = new Float64Array(1);
+/** Float64 zero: loop accumulators start from it so that TurboFan keeps them as unboxed doubles. */
+const F64_ZERO = new Float64Array(1);
 
 /**
  * Writes MANT[0] x 10^e to out[outIndex], correctly rounded, or hands the
@@ -111,39 +113,10 @@ function fourDigitValue(w: number): number {
 /** '0' bytes that fill the low bytes of a word whose first k digits were shifted to the top. */
 const ZERO_PAD = Int32Array.of(0, 0x00303030, 0x00003030, 0x00000030);
 
-/** Digits consumed by the last digitRun(). */
+/** Digits consumed by the last byteRun(). */
 let runLength = 0;
 
-/**
- * Reads the run of ASCII digits at b[i] into MANT[0] (MANT[0] * 10^n + run),
- * 4 bytes at a time: a word of 4 digits at once, and the run's last partial
- * word by counting its leading digits (lowest non-zero byte of nonDigits).
- * Returns the index past the run; runLength = its length.
- */
-function digitRun(dv: DataView, i: number): number {
-  const start = i;
-  let mant = MANT[0];
-  for (;;) {
-    const w = dv.getInt32(i, true);
-    const x = nonDigits(w);
-    if (x === 0) {
-      mant = mant * 10000 + fourDigitValue(w);
-      i += 4;
-      continue;
-    }
-    const k = (31 - Math.clz32(x & -x)) >> 3;
-    if (k !== 0) {
-      mant = mant * POW10[k] + fourDigitValue((w << (32 - 8 * k)) | ZERO_PAD[k]);
-      i += k;
-    }
-    break;
-  }
-  MANT[0] = mant;
-  runLength = i - start;
-  return i;
-}
-
-/** Like digitRun, a byte at a time, stopping at `end`. */
+/** Reads the run of ASCII digits at b[i] into MANT[0] (MANT[0] * 10^n + run), stopping at `end`; runLength = its length. */
 function byteRun(b: Uint8Array, i: number, end: number): number {
   const start = i;
   let mant = MANT[0];
@@ -221,23 +194,53 @@ export function parseDecimalWide(b: Uint8Array, dv: DataView, start: number, end
   if (i >= end) return -1 - i;
   const digitsStart = i;
   const c = b[i];
-  MANT[0] = 0;
+  // The two digit runs are written out in full (not a shared helper): this is the hot path.
+  let mant = F64_ZERO[0];
   if (c === ZERO) {
     i++;
   } else if (c >= ONE && c <= NINE) {
-    i = digitRun(dv, i);
+    for (;;) {
+      const w = dv.getInt32(i, true);
+      const x = nonDigits(w);
+      if (x === 0) {
+        mant = mant * 10000 + fourDigitValue(w);
+        i += 4;
+        continue;
+      }
+      const k = (31 - Math.clz32(x & -x)) >> 3;
+      if (k !== 0) {
+        mant = mant * POW10[k] + fourDigitValue((w << (32 - 8 * k)) | ZERO_PAD[k]);
+        i += k;
+      }
+      break;
+    }
   } else {
     return -1 - i;
   }
   let frac = 0;
   if (i < end && b[i] === DOT) {
-    i = digitRun(dv, i + 1);
-    frac = runLength;
+    const fracStart = ++i;
+    for (;;) {
+      const w = dv.getInt32(i, true);
+      const x = nonDigits(w);
+      if (x === 0) {
+        mant = mant * 10000 + fourDigitValue(w);
+        i += 4;
+        continue;
+      }
+      const k = (31 - Math.clz32(x & -x)) >> 3;
+      if (k !== 0) {
+        mant = mant * POW10[k] + fourDigitValue((w << (32 - 8 * k)) | ZERO_PAD[k]);
+        i += k;
+      }
+      break;
+    }
+    frac = i - fracStart;
     if (frac === 0) return -1 - i;
   }
   const mantEnd = i;
+  MANT[0] = mant;
   if (i >= end || (b[i] | 0x20) !== LOWER_E) {
-    const mant = MANT[0];
     if (mant < TWO53 && frac <= 22) {
       // The usual price or size: no exponent, digits exact in a double.
       const v = mant / POW10[frac];
@@ -305,8 +308,6 @@ let dp = 0;
 let trunc = false;
 
 const BITS = new DataView(new ArrayBuffer(8));
-/** Float64 zero: loop accumulators start from it so that TurboFan keeps them as unboxed doubles. */
-const F64_ZERO = new Float64Array(1);
 
 /** Writes the double with the given sign, biased exponent and 52-bit fraction (m below 2^53; its bit 52 is dropped). */
 function assemble(neg: boolean, biasedExp: number, m: number, out: Float64Array, outIndex: number): void {

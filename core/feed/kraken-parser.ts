@@ -134,7 +134,7 @@ export class KrakenParser implements VenueParser {
 
   parse(b: Uint8Array, start: number, end: number): number {
     this.reset();
-    if (this.fast(b, start, end)) return this.finish();
+    if (this.fast(b, start, end)) return this.finish(true);
     this.reset();
     let i = skipWs(b, start, end);
     if (i >= end) return Reason.TRUNCATED;
@@ -146,7 +146,7 @@ export class KrakenParser implements VenueParser {
     i = this.scanTop(b, i, end);
     if (i < 0) return scanFailure(i);
     if (skipWs(b, i, end) !== end) return Reason.MALFORMED;
-    return this.finish();
+    return this.finish(false);
   }
 
   private reset(): void {
@@ -304,7 +304,8 @@ export class KrakenParser implements VenueParser {
     return i;
   }
 
-  private finish(): number {
+  /** `complete`: the fast path matched, so every field of every item is present and well-formed. */
+  private finish(complete: boolean): number {
     switch (this.channel) {
       case CH_NONE:
         return this.finishMethod();
@@ -330,7 +331,7 @@ export class KrakenParser implements VenueParser {
     const n = this.items;
     for (let k = 0; k < n; k++) {
       const base = k * NF;
-      const s = requireFields(st, this.seen[k], base, trade ? TRADE_FIELDS : TICKER_FIELDS);
+      const s = complete ? Reason.OK : requireFields(st, this.seen[k], base, trade ? TRADE_FIELDS : TICKER_FIELDS);
       if (s !== Reason.OK) batch.status[k] = s;
       else if (trade) putTrade(batch, k, v[base + SYMBOL] | 0, v, base + PRICE, base + QTY, base + TRADE_ID);
       else putBook(batch, k, v[base + SYMBOL] | 0, v, base + BID, base + BID_QTY, base + ASK, base + ASK_QTY, base + LAST, -1);
