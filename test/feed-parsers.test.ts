@@ -339,6 +339,13 @@ describe('feed parsers: structure', () => {
     expect(ticks(p).map((x) => [x.symbol, x.last, x.exchSeq])).to.deep.equal([[1, 6, 4]]);
   });
 
+  it('reads messages larger than its fast-path scratch', () => {
+    const p = parserFor('binance');
+    const m = `{"x":"${'y'.repeat(100_000)}","u":1,"s":"BNBUSDT","b":"1.5","B":"1","a":"2.5","A":"1"}`;
+    expect(parse(p, m)).to.equal(Reason.OK);
+    expect(ticks(p)[0]).to.include({ status: 'OK', bid: 1.5, ask: 2.5 });
+  });
+
   it('reads numbers bare or quoted, with signs, fractions and exponents', () => {
     const p = parserFor('binance');
     expect(parse(p, '{"u":"12","s":"BNBUSDT","b":2.5E1,"B":"3e-1","a":"0.26e2","A":1}')).to.equal(Reason.OK);

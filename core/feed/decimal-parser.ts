@@ -7,16 +7,16 @@
  * double when below 2^53, and so are 10^0..10^22; one multiplication or
  * division of two exact doubles is correctly rounded by IEEE 754. That covers
  * every price and size the venues send (at most 15-16 significant digits).
- * parseDecimalWide reads the digits 4 at a time from a MessageScratch.
+ * parseDecimalWide reads the digits 4 at a time (SWAR) from a MessageScratch.
  *
  * Fallback, as Go's strconv.ParseFloat does it: Eisel-Lemire (one 64x128-bit
- * product with a table of 10^q, a few hundred nanoseconds) for up to 19
+ * product with a table of 10^q, about a microsecond here) for up to 19
  * significant digits and any exponent, then, for the cases it leaves open
  * (subnormal results, an exact tie it cannot see past, longer mantissas
  * whose 19-digit bounds disagree), Go's big-decimal algorithm (decimal.go):
  * up to 800 digits in a preallocated array, scaled by powers of two, 53
  * bits taken with round-half-even. That last one is exact for any input but
- * costs up to ~100 us for exponents near the subnormal range; in feed
+ * costs tens of microseconds for results near the subnormal range; in feed
  * messages it only ever meets garbage.
  *
  * Nothing here allocates: doubles never cross a function boundary as return
