@@ -65,14 +65,12 @@ export class SymbolMap {
   private readonly keyLength: Int32Array;
   private readonly entryId: Int32Array;
   private readonly unifiedNames: string[];
-  private readonly venueNames: string[];
   private readonly entryOfId = new Map<number, number>();
 
   constructor(venue: Venue, entries: readonly SymbolEntry[]) {
     this.venue = venue;
     this.size = entries.length;
     this.unifiedNames = entries.map((e) => e.unified);
-    this.venueNames = entries.map((e) => venueSymbol(venue, e.unified));
     const seen = new Set<string>();
     let maxId = -1;
     entries.forEach((e, k) => {
@@ -85,7 +83,7 @@ export class SymbolMap {
     });
     this.maxId = maxId;
 
-    const encoded = this.venueNames.map((s) => Buffer.from(s, 'latin1'));
+    const encoded = entries.map((e) => Buffer.from(venueSymbol(venue, e.unified), 'latin1'));
     this.keyBytes = new Uint8Array(encoded.reduce((n, b) => n + b.length, 0));
     this.keyOffset = new Int32Array(entries.length);
     this.keyLength = new Int32Array(entries.length);
@@ -151,14 +149,5 @@ export class SymbolMap {
   unifiedOf(id: number): string | undefined {
     const k = this.entryOfId.get(id);
     return k === undefined ? undefined : this.unifiedNames[k];
-  }
-
-  venueSymbolOf(id: number): string | undefined {
-    const k = this.entryOfId.get(id);
-    return k === undefined ? undefined : this.venueNames[k];
-  }
-
-  unifiedNamesList(): readonly string[] {
-    return this.unifiedNames;
   }
 }

@@ -6,7 +6,7 @@
  */
 import { Reason } from './feed-stats.js';
 import { ScanError } from './json-scanner.js';
-import type { SymbolMap, Venue } from './symbol-map.js';
+import type { Venue } from './symbol-map.js';
 import type { TickBatch } from './tick-batch.js';
 
 /** What a message parsed with Reason.OK was. */

@@ -64,11 +64,6 @@ export class SimMarket {
     this.rng = new Prng(seed);
   }
 
-  /** Unified name -> index. */
-  indexOf(unified: string): number {
-    return this.symbols.findIndex((s) => s.unified === unified);
-  }
-
   /** Venue spelling -> index (case-insensitive for Binance stream names). */
   indexOfVenueName(name: string): number {
     const upper = name.toUpperCase();
