@@ -1,10 +1,13 @@
 /**
  * "The hot path allocates nothing", proven by counting garbage collections:
  * the generator, dispatcher, worker loop (order checks, decisions, fills,
- * ticks) and collector run together in one thread over millions of frames
+ * ticks, with the full pre-trade check list on the shared risk state) and collector run together in one thread over millions of frames
  * after a warm-up, and not one GC may happen.
  */
 import { expect } from 'chai';
+import { fileURLToPath } from 'node:url';
+import { readLimitsConfig } from '../core/config/limits-config.js';
+import { createRiskState } from '../core/config/limits-loader.js';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
 import { OrderGenerator } from '../core/generator/order-generator.js';
 import { RateSchedule } from '../core/generator/rate-schedule.js';
@@ -36,10 +39,12 @@ describe('hot path allocation', function () {
       const outRing = createRingBuffer(4096);
       const stats = workerStatsView(createWorkerStats());
       const ledger = new DecisionLedger(1 << 16);
+      const limits = readLimitsConfig(fileURLToPath(new URL('../../config/limits.engine.json', import.meta.url)));
+      const risk = createRiskState(limits.config, universe.map((i) => i.name), clock);
       const dispatcher = new Dispatcher([inRing], universe.length, 'spin');
-      const collector = new Collector([outRing], ledger, dispatcher);
+      const collector = new Collector([outRing], ledger, dispatcher, risk.registry.breakers, clock);
       const consumer = new RingConsumer(inRing);
-      const loop = new EngineLoop(consumer, new RingProducer(outRing), new Float64Array(tableSab), stats, new ConsumerIdler(consumer, 'spin', 1), clock, { workerId: 0, maxBatch: 256, liveOrderCapacity: 1 << 16 });
+      const loop = new EngineLoop(consumer, new RingProducer(outRing), new Float64Array(tableSab), stats, new ConsumerIdler(consumer, 'spin', 1), clock, { workerId: 0, maxBatch: 256, liveOrderCapacity: 1 << 16 }, risk);
       const start = clock.nowNs();
       const feed = new GeneratorFeed(gen, new RateSchedule(rate, start), dispatcher, collector, ledger, clock, 1e6, 'spin', start);
 

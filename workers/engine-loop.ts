@@ -7,7 +7,8 @@
  * detects and counts) but never a lost one.
  *
  * Latency (intended send time -> decision visible to main) is recorded once
- * per batch, after the publish, with one clock read for the whole batch.
+ * per batch, after the publish, with one clock read for the whole batch; the
+ * checks take one more at the batch's start (reference age, rate limiters).
  * Nothing here allocates per frame.
  */
 import { ControlOp, F64, FrameKind, I32 } from '../ipc/frame-layout.js';
@@ -17,7 +18,7 @@ import type { ConsumerIdler } from '../ipc/wait-strategy.js';
 import { WorkerStat, type WorkerStatsView } from '../ipc/worker-stats-layout.js';
 import type { MonotonicClock } from '../core/clock/monotonic-clock.js';
 import { LiveOrderSet } from '../core/risk/live-order-set.js';
-import { OrderChecker } from '../core/risk/order-checks.js';
+import { PreTradeChecker, type RiskBuffers } from '../core/risk/pre-trade-checks.js';
 import { ReferenceBook } from '../core/risk/reference-book.js';
 import { Reason } from '../core/risk/reject-reason.js';
 import { SYMBOL_STRIDE } from '../ipc/instrument-table-layout.js';
@@ -29,7 +30,7 @@ export interface EngineLoopOptions {
 }
 
 export class EngineLoop {
-  private readonly checker: OrderChecker;
+  readonly checker: PreTradeChecker;
   private readonly book: ReferenceBook;
   private readonly live: LiveOrderSet;
   /** Intended send times of the orders decided in the current batch. */
@@ -50,10 +51,11 @@ export class EngineLoop {
     private readonly idler: ConsumerIdler,
     private readonly clock: MonotonicClock,
     private readonly opts: EngineLoopOptions,
+    risk: RiskBuffers,
   ) {
     this.book = new ReferenceBook(instruments.length / SYMBOL_STRIDE);
     this.live = new LiveOrderSet(opts.liveOrderCapacity);
-    this.checker = new OrderChecker(instruments, this.book, this.live);
+    this.checker = new PreTradeChecker(instruments, this.book, this.live, risk, clock);
     this.batchIntended = new Float64Array(opts.maxBatch);
     this.inI32 = input.i32;
     this.inF64 = input.f64;
@@ -69,7 +71,7 @@ export class EngineLoop {
 
   /**
    * Runs until `untilNs` on the shared clock or a Shutdown frame; returns true on shutdown.
-   * The clock is read once per batch, and once per 1024 idle polls.
+   * The clock is read twice per batch, and once per 1024 idle polls.
    */
   runUntil(untilNs: number): boolean {
     let idlePolls = 0;
@@ -101,6 +103,7 @@ export class EngineLoop {
     let fills = 0;
     let controls = 0;
     let k = 0;
+    this.checker.beginBatch();
     for (; k < n; k++) {
       const base = this.input.frameAt(k);
       const kind = inI32[base + I32.kind];
@@ -113,7 +116,7 @@ export class EngineLoop {
         this.book.apply(inI32[base + I32.symbol], inF64, base >> 1);
         ticks++;
       } else if (kind === FrameKind.Fill) {
-        if (inI32[base + I32.leavesOpen] === 0) this.live.delete(inF64[(base >> 1) + F64.clientId]);
+        this.checker.onFill(inI32, inF64, base);
         fills++;
       } else if (kind === FrameKind.Control) {
         const op = inI32[base + I32.op];

@@ -41,7 +41,7 @@ const loop = new EngineLoop(input, output, instruments, stats, idler, clock, {
   workerId: cfg.workerId,
   maxBatch: cfg.maxBatch,
   liveOrderCapacity: cfg.liveOrderCapacity,
-});
+}, cfg.risk);
 
 const gc = new GcMeter();
 stats.f64[WorkerStat.startedNs] = clock.nowNs();

@@ -4,7 +4,9 @@
  * is reported as `bot4: invalid --workers 'abc': accepts an integer >= 1` and
  * the process exits with code 2. Everything downstream trusts the result.
  */
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { LimitsConfigError, readLimitsConfig, type LimitsConfig } from './limits-config.js';
 import { MAX_RING_SLOTS } from '../../ipc/spsc-ring.js';
 import { WAIT_STRATEGIES, type WaitStrategyName } from '../../ipc/wait-strategy.js';
 import type { BurstPattern } from '../generator/rate-schedule.js';
@@ -70,6 +72,7 @@ export const OPTION_SPECS = {
   'backpressure-us': { schema: num(0, 1e7), accepts: 'microseconds from 0 to 1e7', help: 'how long an order waits for ring space before REJECTED(BACKPRESSURE) (default 1000)' },
   batch: { schema: int(1, 65536), accepts: 'an integer from 1 to 65536', help: 'most frames a worker handles per batch (default 256)' },
   'live-orders': { schema: powerOfTwo, accepts: `a power of two from 2 to ${MAX_RING_SLOTS}`, help: 'live-order table slots per worker (default 65536)' },
+  limits: { schema: z.string().min(1), accepts: 'a limits config file (JSON)', help: 'risk limits file, re-read on SIGHUP or change (default config/limits.engine.json)' },
   help: { schema: z.literal('true'), accepts: 'no value', help: 'print this help' },
 } satisfies Record<string, OptionSpec>;
 
@@ -92,9 +95,22 @@ export interface EngineOptions {
   backpressureUs: number;
   batch: number;
   liveOrders: number;
+  /** The limits config file, read and validated here (a bad one is an option error, exit 2). */
+  limits: { path: string; initial: { config: LimitsConfig; text: string } };
 }
 
 export class OptionError extends Error {}
+
+/** The file given to --limits, or the repo's generator-sized default, read and validated. */
+function loadLimits(raw: string | undefined): EngineOptions['limits'] {
+  const path = raw ?? fileURLToPath(new URL('../../../config/limits.engine.json', import.meta.url));
+  try {
+    return { path, initial: readLimitsConfig(path) };
+  } catch (e) {
+    if (!(e instanceof LimitsConfigError)) throw e;
+    throw new OptionError(`bot4: invalid --limits '${path}': ${e.message}`);
+  }
+}
 
 /** Splits argv into option name -> raw string; `--flag` alone means 'true'. */
 export function tokenize(argv: readonly string[]): Map<string, string> {
@@ -164,5 +180,6 @@ export function parseEngineOptions(argv: readonly string[], machineCores: number
     backpressureUs: (get('backpressure-us') as number | undefined) ?? 1000,
     batch: (get('batch') as number | undefined) ?? 256,
     liveOrders: (get('live-orders') as number | undefined) ?? 65536,
+    limits: loadLimits(raw.get('limits')),
   };
 }

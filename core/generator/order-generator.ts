@@ -57,6 +57,14 @@ const JUMP_SIZE = 0.02;
 const MEDIAN_NOTIONAL = 2000;
 const NOTIONAL_SIGMA = 1.0;
 const LIMIT_OFFSET_SIGMA = 0.002;
+/**
+ * Good orders on a symbol all take one side until the position their fills
+ * would build (the stand-in exchange fills every accepted order) reaches this
+ * notional, then the other side: positions stay bounded instead of
+ * random-walking into the position, exposure and daily-loss limits, and a
+ * symbol's live orders rarely face each other (self-trade prevention).
+ */
+const REGIME_NOTIONAL = 200_000;
 
 export class OrderGenerator {
   private readonly rng: Prng;
@@ -75,6 +83,10 @@ export class OrderGenerator {
   private readonly mid: Float64Array;
   private readonly low: Float64Array;
   private readonly high: Float64Array;
+  /** Position (base units) each symbol would hold if every good order filled. */
+  private readonly held: Float64Array;
+  /** Side good orders on each symbol take now. */
+  private readonly regime: Int32Array;
   /**
    * Mutable state lives in typed arrays, not object fields: a double stored
    * into a field may box a fresh heap number, and this runs once per frame.
@@ -103,6 +115,8 @@ export class OrderGenerator {
     this.mid = col((i) => i.initialPrice);
     this.low = col((i) => i.initialPrice / 5);
     this.high = col((i) => i.initialPrice * 5);
+    this.held = new Float64Array(this.n);
+    this.regime = new Int32Array(this.n).fill(Side.Buy);
     this.r[R.nextClientId] = 1;
     this.n32[N.goodSymbol] = -1;
     this.n32[N.ui] = BLOCK;
@@ -224,9 +238,12 @@ export class OrderGenerator {
     const s = this.below(this.tradable);
     n[N.kind] = FrameKind.NewOrder;
     n[N.symbol] = s;
-    n[N.side] = this.u() < 0.5 ? Side.Buy : Side.Sell;
-    r[R.clientId] = r[R.nextClientId]++;
     const m = this.mid[s];
+    const held = this.held[s] * m;
+    if (held >= REGIME_NOTIONAL) this.regime[s] = Side.Sell;
+    else if (held <= -REGIME_NOTIONAL) this.regime[s] = Side.Buy;
+    n[N.side] = this.regime[s];
+    r[R.clientId] = r[R.nextClientId]++;
     this.drawSize(R.qty, s, m);
     if (this.u() < this.opts.marketFraction) {
       n[N.type] = OrderType.Market;
@@ -249,6 +266,7 @@ export class OrderGenerator {
     r[R.goodClientId] = r[R.clientId];
     r[R.goodPrice] = r[R.price];
     r[R.goodQty] = r[R.qty];
+    this.held[n[N.symbol]] += n[N.side] === Side.Buy ? r[R.qty] : -r[R.qty];
   }
 
   /** Turns the prepared good order into the next kind of bad order, in rotation. */

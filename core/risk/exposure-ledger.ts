@@ -123,7 +123,11 @@ export class ExposureLedger {
    * call tripped it.
    */
   recordRealizedPnl(pnl: number): boolean {
-    const u = Math.round(pnl * this.invPnlQuantum);
+    return this.recordRealizedPnlUnits(Math.round(pnl * this.invPnlQuantum));
+  }
+
+  /** recordRealizedPnl() in PnL units (an int32): hot paths pass an integer, which V8 never boxes. */
+  recordRealizedPnlUnits(u: number): boolean {
     const next = Atomics.add(this.i32, DAILY_PNL, u) + u;
     const lossLimit = this.i32[LOSS_LIMIT];
     return lossLimit > 0 && next <= -lossLimit && this.killSwitch.trip(KillReason.DAILY_LOSS);

@@ -14,9 +14,9 @@ import type { ReferenceBook } from './reference-book.js';
 import { Reason } from './reject-reason.js';
 
 /** Relative tolerance for "on the grid" tests: prices and sizes are decimal, doubles are binary. */
-const GRID_EPS = 1e-9;
+export const GRID_EPS = 1e-9;
 
-function offGrid(value: number, step: number): boolean {
+export function offGrid(value: number, step: number): boolean {
   const q = value / step;
   const r = Math.round(q);
   const d = q - r;

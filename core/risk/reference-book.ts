@@ -11,12 +11,15 @@ export class ReferenceBook {
   readonly bid: Float64Array;
   readonly ask: Float64Array;
   readonly last: Float64Array;
+  /** Main's send time of the symbol's last tick (shared monotonic clock), for the reference-age check. */
+  readonly time: Float64Array;
   readonly stale: Uint8Array;
 
   constructor(readonly symbols: number) {
     this.bid = new Float64Array(symbols).fill(NaN);
     this.ask = new Float64Array(symbols).fill(NaN);
     this.last = new Float64Array(symbols).fill(NaN);
+    this.time = new Float64Array(symbols);
     this.stale = new Uint8Array(symbols);
   }
 
@@ -32,6 +35,7 @@ export class ReferenceBook {
     if (bid === bid) this.bid[s] = bid;
     if (ask === ask) this.ask[s] = ask;
     if (last === last) this.last[s] = last;
+    this.time[s] = f64[d + F64.time];
     this.stale[s] = 0;
   }
 

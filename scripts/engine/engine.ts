@@ -10,6 +10,9 @@
 import { monotonicClock } from '../../core/clock/monotonic-clock.js';
 import { machineCores } from '../../core/affinity/cpu-affinity.js';
 import type { EngineOptions } from '../../core/config/engine-options.js';
+import { BreakerWatcher } from '../../core/breaker/breaker-watcher.js';
+import { LimitsLoader, createRiskState } from '../../core/config/limits-loader.js';
+import { RateLimiters } from '../../core/limits/rate-limiter.js';
 import { OrderGenerator } from '../../core/generator/order-generator.js';
 import { RateSchedule } from '../../core/generator/rate-schedule.js';
 import { writeInstrumentTable } from '../../core/instruments/instrument.js';
@@ -26,6 +29,7 @@ import { Collector } from './collector.js';
 import { Dispatcher } from './dispatcher.js';
 import { GeneratorFeed } from './generator-feed.js';
 import { Reporter } from './reporter.js';
+import { riskColumn, riskLine } from './risk-metrics.js';
 import { Supervisor } from './supervisor.js';
 
 /** Longest stretch the main loop runs before letting the event loop in (signals, timers). */
@@ -56,6 +60,11 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
   if (gen.reservedHaltedSymbol >= 0) instruments[gen.reservedHaltedSymbol].trading = false;
   const tableSab = createInstrumentTable(instruments.length);
   writeInstrumentTable(new Float64Array(tableSab), instruments);
+  // Shared risk state from the --limits file (validated with the options); reloaded on SIGHUP or change.
+  const risk = createRiskState(opts.limits.initial.config, instruments.map((i) => i.name), clock);
+  const limiters = new RateLimiters(risk.limiters);
+  const breakerWatcher = new BreakerWatcher(risk.registry);
+  const limitsLoader = new LimitsLoader(opts.limits.path, opts.limits.initial, risk, log).watch();
 
   const inRings = Array.from({ length: opts.workers }, () => createRingBuffer(opts.ringSlots));
   const outRings = Array.from({ length: opts.workers }, () => createRingBuffer(opts.ringSlots));
@@ -71,6 +80,7 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
     wait: opts.wait,
     maxBatch: opts.batch,
     liveOrderCapacity: opts.liveOrders,
+    risk: { table: risk.table, board: risk.board, ledger: risk.ledger, limiters: risk.limiters },
     logFd,
     logLevel: log.level,
   }));
@@ -80,7 +90,7 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
   while (window < 4 * opts.workers * opts.ringSlots) window <<= 1;
   const ledger = new DecisionLedger(window);
   const dispatcher = new Dispatcher(inRings, instruments.length, opts.wait);
-  const collector = new Collector(outRings, ledger, dispatcher);
+  const collector = new Collector(outRings, ledger, dispatcher, risk.registry.breakers, clock);
 
   let fatal: string | undefined;
   const supervisor = new Supervisor(configs, log, (id) => {
@@ -104,6 +114,8 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
       mainGc,
       backpressure: () => feed.backpressureRejects,
       conflatedTicks: () => dispatcher.conflatedTicks,
+      extra: () => ({ risk: riskLine(risk, breakerWatcher) }),
+      column: () => ['risk', riskColumn(riskLine(risk, breakerWatcher)), 22],
     },
     opts.metrics,
     log,
@@ -154,9 +166,11 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
           framesPerBatch: Math.round((frames / Math.max(1, f[WorkerStat.batches])) * 10) / 10,
         };
       }),
+      risk: riskLine(risk, breakerWatcher),
       ...(fatal ? { fatal } : {}),
     });
     mainGc.stop();
+    limitsLoader.close();
     finish(summary);
   }
 
@@ -170,6 +184,8 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
       const now = clock.reading[0];
       if (stopping) dispatcher.publishAll();
       if (now >= nextReportNs) {
+        limiters.maintain(now);
+        breakerWatcher.logTransitions(log);
         reporter.report(now);
         nextReportNs += REPORT_NS;
         if (nextReportNs <= now) nextReportNs = now + REPORT_NS;

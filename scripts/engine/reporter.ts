@@ -23,6 +23,8 @@ export interface ReporterSources {
   conflatedTicks: () => number;
   /** Extra counters (feed health, breakers...) merged into each line, or undefined. */
   extra?: () => Record<string, unknown> | undefined;
+  /** An extra table column (header, value, width) appended to each row, or undefined. */
+  column?: () => [string, string, number] | undefined;
 }
 
 interface Totals {
@@ -142,6 +144,8 @@ export class Reporter {
       ['gc', l.gc.main + l.gc.workers, 5],
       ['gc ms', l.gc.pauseMs, 7],
     ];
+    const extraCol = this.src.column?.();
+    if (extraCol) cols.push(extraCol);
     const out: string[] = [];
     if (this.rows++ % 20 === 0) out.push(cols.map(([h, , w]) => h.padStart(w)).join(' ') + '  rejects by reason');
     const reasons = Object.entries(l.rejectedByReason).map(([k, v]) => `${k}=${v}`).join(' ');

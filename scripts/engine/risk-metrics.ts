@@ -1,0 +1,36 @@
+/**
+ * Main's once-a-second view of the shared risk state for the metrics line:
+ * breaker states, trading mode and kill reason, gross exposure used against
+ * its limit, and the day's realized PnL; plus the short table column.
+ */
+import type { BreakerWatcher } from '../../core/breaker/breaker-watcher.js';
+import type { RiskState } from '../../core/config/limits-loader.js';
+import { KILL_REASON_NAMES, TRADING_MODE_NAMES } from '../../core/risk/trading-state.js';
+
+export interface RiskLine {
+  trading: string;
+  killReason?: string;
+  breakers: Record<string, string>;
+  exposure: { used: number; limit: number };
+  dailyPnl: number;
+}
+
+export function riskLine(state: RiskState, watcher: BreakerWatcher): RiskLine {
+  const t = state.registry.trading;
+  const kill = t.killReason();
+  const q = state.exposure.exposureQuantum;
+  return {
+    trading: TRADING_MODE_NAMES[t.mode()],
+    ...(kill !== 0 ? { killReason: KILL_REASON_NAMES[kill] ?? String(kill) } : {}),
+    breakers: watcher.states(),
+    exposure: { used: state.exposure.used() * q, limit: state.exposure.limit() * q },
+    dailyPnl: Math.round(state.exposure.dailyPnl() * 100) / 100,
+  };
+}
+
+/** e.g. `ACT c/c/c 3% -12` : mode, breaker initials per venue, exposure used %, daily PnL. */
+export function riskColumn(line: RiskLine): string {
+  const used = line.exposure.limit > 0 ? Math.round((100 * line.exposure.used) / line.exposure.limit) : 0;
+  const brk = Object.values(line.breakers).map((s) => s[0].toLowerCase()).join('');
+  return `${line.trading.slice(0, 3)} ${brk} ${used}% ${Math.round(line.dailyPnl)}`;
+}
