@@ -86,6 +86,7 @@ describe('launcher (taskset.sh)', function () {
     [['--burst', '10x'], '--burst'],
     [['--frobnicate', '1'], '--frobnicate'],
     [['--symbols'], '--symbols'],
+    [['--limits', '/nonexistent/limits.json'], '--limits'],
   ];
   for (const [args, option] of bad) {
     it(`exits 2 naming ${option} for ${args.join(' ')}`, () => {
