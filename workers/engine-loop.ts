@@ -35,12 +35,15 @@ export class EngineLoop {
   private readonly live: LiveOrderSet;
   /** Intended send times of the orders decided in the current batch. */
   private readonly batchIntended: Float64Array;
+  /** Stamps of the ticks applied in the current batch. */
+  private readonly batchTickTimes: Float64Array;
   private readonly inI32: Int32Array;
   private readonly inF64: Float64Array;
   private readonly outI32: Int32Array;
   private readonly outF64: Float64Array;
   private readonly stats: Float64Array;
   private readonly histogram: Uint32Array;
+  private readonly tickHistogram: Uint32Array;
   private shutdown = false;
 
   constructor(
@@ -57,12 +60,14 @@ export class EngineLoop {
     this.live = new LiveOrderSet(opts.liveOrderCapacity);
     this.checker = new PreTradeChecker(instruments, this.book, this.live, risk, clock);
     this.batchIntended = new Float64Array(opts.maxBatch);
+    this.batchTickTimes = new Float64Array(opts.maxBatch);
     this.inI32 = input.i32;
     this.inF64 = input.f64;
     this.outI32 = output.i32;
     this.outF64 = output.f64;
     this.stats = statsView.f64;
     this.histogram = statsView.histogram;
+    this.tickHistogram = statsView.tickHistogram;
   }
 
   get stopped(): boolean {
@@ -114,7 +119,7 @@ export class EngineLoop {
         this.decide(base);
       } else if (kind === FrameKind.MarketTick) {
         this.book.apply(inI32[base + I32.symbol], inF64, base >> 1);
-        ticks++;
+        this.batchTickTimes[ticks++] = inF64[(base >> 1) + F64.time];
       } else if (kind === FrameKind.Fill) {
         this.checker.onFill(inI32, inF64, base);
         fills++;
@@ -141,6 +146,9 @@ export class EngineLoop {
     const h = this.histogram;
     const intended = this.batchIntended;
     for (let i = 0; i < orders; i++) h[bucketIndex(now - intended[i])]++;
+    const th = this.tickHistogram;
+    const tickTimes = this.batchTickTimes;
+    for (let i = 0; i < ticks; i++) th[bucketIndex(now - tickTimes[i])]++;
     stats[WorkerStat.ordersIn] += orders;
     stats[WorkerStat.decisions] += orders;
     stats[WorkerStat.ticksIn] += ticks;

@@ -6,6 +6,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { UNIFIED_SYMBOL, VENUES, type Venue } from '../feed/symbol-map.js';
+import { knownInstrument } from '../instruments/universe.js';
 import { LimitsConfigError, readLimitsConfig, type LimitsConfig } from './limits-config.js';
 import { MAX_RING_SLOTS } from '../../ipc/spsc-ring.js';
 import { WAIT_STRATEGIES, type WaitStrategyName } from '../../ipc/wait-strategy.js';
@@ -37,6 +39,12 @@ const coreList = z
     return cores;
   })
   .refine((cores) => cores.length > 0 && cores.length <= 1024);
+
+const symbolList = z
+  .string()
+  .transform((s) => s.split(','))
+  .pipe(z.array(z.string().regex(UNIFIED_SYMBOL)).min(1).max(4096))
+  .refine((l) => new Set(l).size === l.length);
 
 const rate = z.union([z.literal('max').transform(() => Infinity), num(1, 1e9)]);
 
@@ -73,6 +81,11 @@ export const OPTION_SPECS = {
   batch: { schema: int(1, 65536), accepts: 'an integer from 1 to 65536', help: 'most frames a worker handles per batch (default 256)' },
   'live-orders': { schema: powerOfTwo, accepts: `a power of two from 2 to ${MAX_RING_SLOTS}`, help: 'live-order table slots per worker (default 65536)' },
   limits: { schema: z.string().min(1), accepts: 'a limits config file (JSON)', help: 'risk limits file, re-read on SIGHUP or change (default config/limits.engine.json)' },
+  feed: { schema: z.string().regex(/^wss?:\/\/[^\s]+$/).pipe(z.url()), accepts: 'a ws:// or wss:// URL', help: 'take market data from this WebSocket feed instead of the generator (needs --venue, --subscribe)' },
+  venue: { schema: z.enum(VENUES), accepts: VENUES.join('|'), help: 'the feed\'s message format and subscribe protocol' },
+  subscribe: { schema: symbolList, accepts: 'unified symbols such as BTC/USDT,ETH/USDT', help: 'symbols to subscribe to; each becomes an engine symbol, in order' },
+  orders: { schema: z.enum(['on', 'off']), accepts: 'on|off', help: 'generate orders (default on); with a feed they are priced off its live references' },
+  'stale-ms': { schema: int(10, 600_000), accepts: 'milliseconds from 10 to 600000', help: 'feed silence after which its reference prices are stale (default 2000)' },
   help: { schema: z.literal('true'), accepts: 'no value', help: 'print this help' },
 } satisfies Record<string, OptionSpec>;
 
@@ -95,6 +108,10 @@ export interface EngineOptions {
   backpressureUs: number;
   batch: number;
   liveOrders: number;
+  /** Market data from a WebSocket feed instead of the generator's ticks. */
+  feed?: { url: string; venue: Venue; subscribe: string[]; staleMs: number };
+  /** Whether the generator sends orders. */
+  orders: boolean;
   /** The limits config file, read and validated here (a bad one is an option error, exit 2). */
   limits: { path: string; initial: { config: LimitsConfig; text: string } };
 }
@@ -181,5 +198,26 @@ export function parseEngineOptions(argv: readonly string[], machineCores: number
     batch: (get('batch') as number | undefined) ?? 256,
     liveOrders: (get('live-orders') as number | undefined) ?? 65536,
     limits: loadLimits(raw.get('limits')),
+    feed: feedOptions(raw, get),
+    orders: ((get('orders') as string | undefined) ?? 'on') === 'on',
   };
+}
+
+/** --feed, --venue and --subscribe come together or not at all. */
+function feedOptions(raw: Map<string, string>, get: (k: OptionName) => unknown): EngineOptions['feed'] {
+  const url = get('feed') as string | undefined;
+  const venue = get('venue') as Venue | undefined;
+  const subscribe = get('subscribe') as string[] | undefined;
+  const staleMs = (get('stale-ms') as number | undefined) ?? 2000;
+  if (url === undefined) {
+    for (const k of ['venue', 'subscribe', 'stale-ms'] as const) {
+      if (raw.has(k)) throw new OptionError(`bot4: --${k} needs --feed: ${OPTION_SPECS.feed.accepts}`);
+    }
+    return undefined;
+  }
+  if (!venue) throw new OptionError(`bot4: --feed needs --venue: ${OPTION_SPECS.venue.accepts}`);
+  if (!subscribe) throw new OptionError(`bot4: --feed needs --subscribe: ${OPTION_SPECS.subscribe.accepts}`);
+  const unknown = subscribe.find((name) => knownInstrument(name, 1) === undefined);
+  if (unknown) throw new OptionError(`bot4: invalid --subscribe '${raw.get('subscribe')}': no instrument parameters for ${unknown} (majors such as BTC/USDT, BTC/USD, or SYN001/USDT...)`);
+  return { url, venue, subscribe, staleMs };
 }

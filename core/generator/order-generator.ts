@@ -33,6 +33,11 @@ export interface GeneratorOptions {
   ticksPerOrder: number;
   /** Fraction of good orders that are market orders. */
   marketFraction: number;
+  /**
+   * Market data comes from a feed (observe()), not from the generator: no ticks
+   * are generated, and no symbol is kept silent or halted for reject reasons.
+   */
+  externalMarketData?: boolean;
 }
 
 /** Float64 registers of the generator (indices into `r`). */
@@ -103,9 +108,10 @@ export class OrderGenerator {
     this.rng = new Prng(opts.seed);
     this.n = instruments.length;
     // Keep one silent and one halted symbol for their reject reasons when the universe allows it.
-    this.silentSymbol = this.n >= 3 ? this.n - 1 : -1;
-    this.haltedSymbol = this.n >= 3 ? this.n - 2 : -1;
-    this.tradable = this.n >= 3 ? this.n - 2 : this.n;
+    const reserve = this.n >= 3 && !opts.externalMarketData;
+    this.silentSymbol = reserve ? this.n - 1 : -1;
+    this.haltedSymbol = reserve ? this.n - 2 : -1;
+    this.tradable = reserve ? this.n - 2 : this.n;
     const col = (f: (i: Instrument) => number) => Float64Array.from(instruments, f);
     this.tick = col((i) => i.tickSize);
     this.lot = col((i) => i.lotStep);
@@ -121,6 +127,24 @@ export class OrderGenerator {
     this.n32[N.goodSymbol] = -1;
     this.n32[N.ui] = BLOCK;
     this.n32[N.zi] = BLOCK;
+    if (opts.externalMarketData) this.n32[N.warmup] = this.tradable;
+  }
+
+  /**
+   * Feed mode: a tick from the feed moves the symbol's mid to its last trade
+   * (else its mid), so generated orders are priced off the live reference.
+   */
+  observe(i32: Int32Array, f64: Float64Array, base: number): void {
+    const s = i32[base + I32.symbol];
+    if (s < 0 || s >= this.n) return;
+    const d = base >> 1;
+    const last = f64[d + F64.last];
+    const m = last === last ? last : (f64[d + F64.bid] + f64[d + F64.ask]) * 0.5;
+    if (m > 0 && m < Infinity) {
+      this.mid[s] = m;
+      this.low[s] = m / 5;
+      this.high[s] = m * 5;
+    }
   }
 
   /** Next uniform in [0, 1) from the block (prepare() guarantees enough remain). */
@@ -187,7 +211,7 @@ export class OrderGenerator {
       return;
     }
     n[N.forced] = 0;
-    if (this.u() * (1 + this.opts.ticksPerOrder) >= 1) {
+    if (!this.opts.externalMarketData && this.u() * (1 + this.opts.ticksPerOrder) >= 1) {
       this.prepareTick(this.below(this.tradable));
       return;
     }

@@ -20,6 +20,36 @@ const MAJORS: ReadonlyArray<[string, number, number, number]> = [
   ['AVAX/USDT', 35, 0.01, 0.01],
 ];
 
+/** Majors quoted in USD, as Coinbase (BTC-USD) and Kraken (BTC/USD) list them; used when a feed asks for them. */
+const USD_MAJORS: ReadonlyArray<[string, number, number, number]> = [
+  ['BTC/USD', 60000, 0.01, 0.00000001],
+  ['ETH/USD', 3000, 0.01, 0.00000001],
+  ['SOL/USD', 150, 0.01, 0.00000001],
+  ['XRP/USD', 0.6, 0.0001, 0.000001],
+  ['DOGE/USD', 0.15, 0.00001, 0.1],
+];
+
+/** The instrument named `name` (a major, or SYNnnn/USDT of the synthetic series), or undefined. */
+export function knownInstrument(name: string, seed: number): Instrument | undefined {
+  const major = [...MAJORS, ...USD_MAJORS].find((m) => m[0] === name);
+  if (major) return make(...major);
+  const syn = /^SYN(\d{3,})\/USDT$/.exec(name);
+  if (!syn) return undefined;
+  return buildUniverse(MAJORS.length + Number(syn[1]), seed).find((i) => i.name === name);
+}
+
+/**
+ * The instruments a feed subscribes to, in the order given (symbol id = index).
+ * Throws naming the first symbol the engine has no parameters for.
+ */
+export function feedUniverse(names: readonly string[], seed: number): Instrument[] {
+  return names.map((name) => {
+    const ins = knownInstrument(name, seed);
+    if (!ins) throw new RangeError(`no instrument parameters for ${name}; known: ${[...MAJORS, ...USD_MAJORS].map((m) => m[0]).join(', ')}, SYN001/USDT...`);
+    return ins;
+  });
+}
+
 function pow10(e: number): number {
   // Exact decimal steps (10 ** -2 is 0.01, not 0.010000000000000002).
   return e >= 0 ? 10 ** e : 1 / 10 ** -e;

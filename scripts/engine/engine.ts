@@ -16,7 +16,8 @@ import { RateLimiters } from '../../core/limits/rate-limiter.js';
 import { OrderGenerator } from '../../core/generator/order-generator.js';
 import { RateSchedule } from '../../core/generator/rate-schedule.js';
 import { writeInstrumentTable } from '../../core/instruments/instrument.js';
-import { buildUniverse } from '../../core/instruments/universe.js';
+import { buildUniverse, feedUniverse } from '../../core/instruments/universe.js';
+import { FeedClient } from '../../core/feed/feed-client.js';
 import type { Logger } from '../../core/logging/logger.js';
 import { DecisionLedger } from '../../core/metrics/decision-ledger.js';
 import { GcMeter } from '../../core/metrics/gc-meter.js';
@@ -28,12 +29,14 @@ import type { EngineWorkerConfig } from '../../workers/worker-config.js';
 import { Collector } from './collector.js';
 import { Dispatcher } from './dispatcher.js';
 import { GeneratorFeed } from './generator-feed.js';
+import { EngineTickSink } from './feed-sink.js';
 import { Reporter } from './reporter.js';
 import { riskColumn, riskLine } from './risk-metrics.js';
 import { Supervisor } from './supervisor.js';
 
 /** Longest stretch the main loop runs before letting the event loop in (signals, timers). */
 const SLICE_NS = 20e6;
+const FEED_SLICE_NS = 1e6;
 const REPORT_NS = 1e9;
 const HEARTBEAT_NS = 1e9;
 const DRAIN_TIMEOUT_NS = 5e9;
@@ -55,8 +58,9 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
     log.warn({ workers: opts.workers, cores: opts.cores, machineCores: cores }, `${opts.workers} workers on ${distinct} core(s) of ${cores}: workers share cores (with main on core 0 where listed); expect lower throughput and higher latency`);
   }
 
-  const instruments = buildUniverse(opts.symbols, opts.seed);
-  const gen = new OrderGenerator(instruments, { seed: opts.seed, badFraction: opts.badFraction, ticksPerOrder: opts.tickRatio, marketFraction: 0.2 });
+  // With a feed, the universe is the subscribed symbols (id = position in --subscribe) and ticks come from it.
+  const instruments = opts.feed ? feedUniverse(opts.feed.subscribe, opts.seed) : buildUniverse(opts.symbols, opts.seed);
+  const gen = new OrderGenerator(instruments, { seed: opts.seed, badFraction: opts.badFraction, ticksPerOrder: opts.tickRatio, marketFraction: 0.2, externalMarketData: opts.feed !== undefined });
   if (gen.reservedHaltedSymbol >= 0) instruments[gen.reservedHaltedSymbol].trading = false;
   const tableSab = createInstrumentTable(instruments.length);
   writeInstrumentTable(new Float64Array(tableSab), instruments);
@@ -104,6 +108,14 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
   const startNs = clock.nowNs();
   const schedule = new RateSchedule(opts.rate, startNs, opts.burst);
   const feed = new GeneratorFeed(gen, schedule, dispatcher, collector, ledger, clock, opts.backpressureUs * 1e3, opts.wait, startNs);
+  const marketFeed = opts.feed
+    ? new FeedClient(
+        { url: opts.feed.url, venue: opts.feed.venue, subscribe: opts.feed.subscribe, symbolIds: opts.feed.subscribe.map((_, i) => i), staleMs: opts.feed.staleMs },
+        new EngineTickSink(dispatcher, clock, opts.orders ? gen : undefined),
+        { logger: log },
+      )
+    : undefined;
+  marketFeed?.start();
   const workerViews = statsSabs.map(workerStatsView);
   const reporter = new Reporter(
     {
@@ -114,7 +126,7 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
       mainGc,
       backpressure: () => feed.backpressureRejects,
       conflatedTicks: () => dispatcher.conflatedTicks,
-      extra: () => ({ risk: riskLine(risk, breakerWatcher) }),
+      extra: () => ({ risk: riskLine(risk, breakerWatcher), ...(marketFeed ? { feed: { state: marketFeed.state, ...marketFeed.stats.snapshot() } } : {}) }),
       column: () => ['risk', riskColumn(riskLine(risk, breakerWatcher)), 22],
     },
     opts.metrics,
@@ -136,6 +148,7 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
     stopping = true;
     drainDeadlineNs = clock.nowNs() + DRAIN_TIMEOUT_NS;
     log.info({ reason }, 'stopping: draining rings');
+    void marketFeed?.stop();
   }
 
   function drained(): boolean {
@@ -167,6 +180,7 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
         };
       }),
       risk: riskLine(risk, breakerWatcher),
+      ...(marketFeed ? { feed: marketFeed.stats.snapshot() } : {}),
       ...(fatal ? { fatal } : {}),
     });
     mainGc.stop();
@@ -175,11 +189,12 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
   }
 
   const slice = (): void => {
-    const sliceEnd = clock.nowNs() + SLICE_NS;
+    // With a feed, its WebSocket events run between slices: keep slices short.
+    const sliceEnd = clock.nowNs() + (marketFeed ? FEED_SLICE_NS : SLICE_NS);
     for (;;) {
       let work = collector.drainAll();
       for (let w = 0; w < opts.workers; w++) if (dispatcher.deferred(w) !== 0) dispatcher.flush(w);
-      if (!stopping) work += feed.pump();
+      if (!stopping && opts.orders) work += feed.pump();
       else clock.update();
       const now = clock.reading[0];
       if (stopping) dispatcher.publishAll();

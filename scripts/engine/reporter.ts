@@ -39,7 +39,9 @@ const mb = (b: number) => Math.round(b / 1048576);
 
 export class Reporter {
   private readonly prevHist: Uint32Array[];
+  private readonly prevTickHist: Uint32Array[];
   private readonly merged = new Float64Array(HISTOGRAM_BUCKETS);
+  private readonly tickLat: LatencySummary = emptySummary();
   private readonly prevReasons = new Float64Array(REASON_SLOTS);
   private prev: Totals = { generated: 0, decided: 0, accepted: 0, rejected: 0 };
   private prevNs: number;
@@ -53,6 +55,7 @@ export class Reporter {
     private readonly startNs: number,
   ) {
     this.prevHist = src.workers.map(() => new Uint32Array(HISTOGRAM_BUCKETS));
+    this.prevTickHist = src.workers.map(() => new Uint32Array(HISTOGRAM_BUCKETS));
     this.prevNs = startNs;
   }
 
@@ -60,17 +63,8 @@ export class Reporter {
   report(nowNs: number): Record<string, unknown> {
     const { ledger } = this.src;
     const secs = (nowNs - this.prevNs) / 1e9;
-    this.merged.fill(0);
-    this.src.workers.forEach((w, i) => {
-      const prev = this.prevHist[i];
-      const h = w.histogram;
-      for (let b = 0; b < HISTOGRAM_BUCKETS; b++) {
-        const c = h[b];
-        this.merged[b] += c - prev[b];
-        prev[b] = c;
-      }
-    });
-    const lat = summarize(this.merged, this.lat);
+    const lat = summarize(this.mergeInterval((w) => w.histogram, this.prevHist), this.lat);
+    const tickLat = summarize(this.mergeInterval((w) => w.tickHistogram, this.prevTickHist), this.tickLat);
     const rejectedByReason: Record<string, number> = {};
     for (let r = 1; r < REASON_SLOTS; r++) {
       const d = ledger.byReason[r] - this.prevReasons[r];
@@ -87,6 +81,7 @@ export class Reporter {
       rejected: ledger.rejected - this.prev.rejected,
       rejectedByReason,
       latencyUs: { count: lat.count, p50: us(lat.p50), p99: us(lat.p99), p999: us(lat.p999), max: us(lat.max) },
+      tickLatencyUs: { count: tickLat.count, p50: us(tickLat.p50), p99: us(tickLat.p99), p999: us(tickLat.p999), max: us(tickLat.max) },
       ringPeak: {
         in: this.src.inRings.map((r) => r.peakOccupancy()),
         out: this.src.outRings.map((r) => r.peakOccupancy()),
@@ -103,6 +98,21 @@ export class Reporter {
     this.prevNs = nowNs;
     this.print(line);
     return line;
+  }
+
+  /** Sums every worker's histogram counts since the previous report into `merged`. */
+  private mergeInterval(pick: (w: WorkerStatsView) => Uint32Array, prevs: Uint32Array[]): Float64Array {
+    this.merged.fill(0);
+    this.src.workers.forEach((w, i) => {
+      const prev = prevs[i];
+      const h = pick(w);
+      for (let b = 0; b < HISTOGRAM_BUCKETS; b++) {
+        const c = h[b];
+        this.merged[b] += c - prev[b];
+        prev[b] = c;
+      }
+    });
+    return this.merged;
   }
 
   private gcTotals(): { main: number; workers: number; pauseMs: number } {
@@ -122,7 +132,7 @@ export class Reporter {
     }
     const l = line as {
       elapsedS: number; ordersPerS: number; decisionsPerS: number; accepted: number; rejected: number;
-      rejectedByReason: Record<string, number>; latencyUs: LatencySummary; ringPeak: { in: number[]; out: number[] };
+      rejectedByReason: Record<string, number>; latencyUs: LatencySummary; tickLatencyUs: LatencySummary; ringPeak: { in: number[]; out: number[] };
       backpressure: number; conflatedTicks: number; rssMb: number; heapMb: number; gc: { main: number; workers: number; pauseMs: number };
     };
     const cols: Array<[string, string | number, number]> = [
@@ -135,6 +145,7 @@ export class Reporter {
       ['p99 us', l.latencyUs.p99, 8],
       ['p99.9 us', l.latencyUs.p999, 9],
       ['max us', l.latencyUs.max, 9],
+      ['tick p99', l.tickLatencyUs.p99, 9],
       ['ring in', Math.max(0, ...l.ringPeak.in), 8],
       ['ring out', Math.max(0, ...l.ringPeak.out), 8],
       ['backpr', l.backpressure, 7],
@@ -159,6 +170,9 @@ export class Reporter {
     this.merged.fill(0);
     for (const w of this.src.workers) for (let b = 0; b < HISTOGRAM_BUCKETS; b++) this.merged[b] += w.histogram[b];
     const lat = summarize(this.merged, emptySummary());
+    this.merged.fill(0);
+    for (const w of this.src.workers) for (let b = 0; b < HISTOGRAM_BUCKETS; b++) this.merged[b] += w.tickHistogram[b];
+    const tickLat = summarize(this.merged, emptySummary());
     const rejected: Record<string, number> = {};
     for (let r = 1; r < REASON_SLOTS; r++) if (ledger.byReason[r] > 0) rejected[REASON_NAMES[r] ?? `REASON_${r}`] = ledger.byReason[r];
     const elapsedS = (nowNs - this.startNs) / 1e9;
@@ -173,6 +187,7 @@ export class Reporter {
       lost: ledger.outstanding,
       ordersPerS: Math.round(ledger.generated / elapsedS),
       latencyUs: { count: lat.count, p50: us(lat.p50), p99: us(lat.p99), p999: us(lat.p999), max: us(lat.max) },
+      tickLatencyUs: { count: tickLat.count, p50: us(tickLat.p50), p99: us(tickLat.p99), p999: us(tickLat.p999), max: us(tickLat.max) },
       backpressure: this.src.backpressure(),
       conflatedTicks: this.src.conflatedTicks(),
       gc: this.gcTotals(),
