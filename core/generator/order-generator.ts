@@ -63,8 +63,8 @@ const MEDIAN_NOTIONAL = 2000;
 const NOTIONAL_SIGMA = 1.0;
 const LIMIT_OFFSET_SIGMA = 0.002;
 /**
- * Good orders on a symbol all take one side until the position their fills
- * would build (the stand-in exchange fills every accepted order) reaches this
+ * Good orders on a symbol all take one side until the position of the accepted
+ * ones (the stand-in exchange fills every accepted order) reaches this
  * notional, then the other side: positions stay bounded instead of
  * random-walking into the position, exposure and daily-loss limits, and a
  * symbol's live orders rarely face each other (self-trade prevention).
@@ -88,7 +88,7 @@ export class OrderGenerator {
   private readonly mid: Float64Array;
   private readonly low: Float64Array;
   private readonly high: Float64Array;
-  /** Position (base units) each symbol would hold if every good order filled. */
+  /** Position (base units) each symbol holds if every accepted order filled (accepted() keeps it). */
   private readonly held: Float64Array;
   /** Side good orders on each symbol take now. */
   private readonly regime: Int32Array;
@@ -145,6 +145,14 @@ export class OrderGenerator {
       this.low[s] = m / 5;
       this.high[s] = m * 5;
     }
+  }
+
+  /** The Decision frame at `base` accepted an order: its fill moves the position the side regime follows. */
+  accepted(i32: Int32Array, f64: Float64Array, base: number): void {
+    const s = i32[base + I32.symbol];
+    if (s < 0 || s >= this.n) return;
+    const q = f64[(base >> 1) + F64.quantity];
+    this.held[s] += i32[base + I32.side] === Side.Buy ? q : -q;
   }
 
   /** Next uniform in [0, 1) from the block (prepare() guarantees enough remain). */
@@ -290,7 +298,6 @@ export class OrderGenerator {
     r[R.goodClientId] = r[R.clientId];
     r[R.goodPrice] = r[R.price];
     r[R.goodQty] = r[R.qty];
-    this.held[n[N.symbol]] += n[N.side] === Side.Buy ? r[R.qty] : -r[R.qty];
   }
 
   /** Turns the prepared good order into the next kind of bad order, in rotation. */

@@ -29,6 +29,8 @@ export class Collector {
     /** Per venue id; orders' outcomes are recorded here when given. */
     private readonly breakers: readonly CircuitBreaker[] = [],
     private readonly clock?: MonotonicClock,
+    /** Told of every accepted order (the generator steers its positions by them). */
+    private readonly onAccepted?: { accepted(i32: Int32Array, f64: Float64Array, base: number): void },
   ) {
     this.consumers = rings.map((sab) => new RingConsumer(sab));
     this.heartbeatEcho = new Float64Array(rings.length).fill(-1);
@@ -68,6 +70,7 @@ export class Collector {
           this.dispatcher.queueFill(w, i32, f64, b);
           const venue = i32[b + I32.venue];
           if (venue >= 0 && venue < breakers.length) breakers[venue].record(Outcome.SUCCESS, this.nowBox[1] as number);
+          this.onAccepted?.accepted(i32, f64, b);
         }
       } else if (kind === FrameKind.Control && i32[b + I32.op] === ControlOp.Heartbeat) {
         this.heartbeatEcho[w] = f64[(b >> 1) + F64.arg];
