@@ -88,8 +88,11 @@ export class OrderGenerator {
   private readonly mid: Float64Array;
   private readonly low: Float64Array;
   private readonly high: Float64Array;
-  /** Position (base units) each symbol holds if every accepted order filled (accepted() keeps it). */
-  private readonly held: Float64Array;
+  /**
+   * Position (base units) each symbol holds if every accepted order filled: kept by main's collector
+   * (accepted orders are decided there), read here. A typed array, not a callback: no double crosses a call.
+   */
+  readonly held: Float64Array;
   /** Side good orders on each symbol take now. */
   private readonly regime: Int32Array;
   /**
@@ -145,14 +148,6 @@ export class OrderGenerator {
       this.low[s] = m / 5;
       this.high[s] = m * 5;
     }
-  }
-
-  /** The Decision frame at `base` accepted an order: its fill moves the position the side regime follows. */
-  accepted(i32: Int32Array, f64: Float64Array, base: number): void {
-    const s = i32[base + I32.symbol];
-    if (s < 0 || s >= this.n) return;
-    const q = f64[(base >> 1) + F64.quantity];
-    this.held[s] += i32[base + I32.side] === Side.Buy ? q : -q;
   }
 
   /** Next uniform in [0, 1) from the block (prepare() guarantees enough remain). */
