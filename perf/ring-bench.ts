@@ -4,11 +4,13 @@
  * through the bot4 SPSC ring, through ringbuf.js 0.4 (its push/pop API, same
  * batch size, same capacity in records) and through postMessage (one record per
  * message, a bounded window in flight), interleaved run by run so all three
- * see the same machine. Also the ring's one-way latency, paced, with a spinning
- * and with a blocking consumer.
+ * see the same machine. The rings run twice: in batches of --batch records,
+ * and one record at a time (batch 1, as a dispatcher forwarding each frame as
+ * it comes, and as postMessage does). Also the ring's one-way latency, paced,
+ * with a spinning and with a blocking consumer.
  *
- * Options: --runs N (5) --records N (20e6) --pm-records N (5e5) --batch N (64)
- *          --slots N (4096) --latency-samples N (20000)
+ * Options: --runs N (5) --records N (20e6; a tenth at batch 1) --pm-records N (5e5)
+ *          --batch N (64) --slots N (4096) --latency-samples N (20000)
  */
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { RingBuffer } from 'ringbuf.js';
@@ -29,8 +31,9 @@ import {
 const Options = z
   .object({
     runs: z.coerce.number().int().min(1).max(100).default(5),
-    records: z.coerce.number().int().min(1000).max(1e9).default(20_000_000),
-    pmRecords: z.coerce.number().int().min(1000).max(1e8).default(500_000),
+    // The checksum (ring-bench-protocol.ts) stays exact in float64 up to 4e7 records.
+    records: z.coerce.number().int().min(1000).max(40_000_000).default(20_000_000),
+    pmRecords: z.coerce.number().int().min(1000).max(40_000_000).default(500_000),
     batch: z.coerce.number().int().min(1).max(65_536).default(64),
     slots: z.coerce
       .number()
@@ -102,21 +105,26 @@ interface Throughput {
   gcConsumer: number;
 }
 
-async function throughput(producer: Side, consumer: Side, transport: Transport, o: Options): Promise<Throughput> {
+/** One measured configuration: a transport, and for the rings a batch size. */
+interface Config {
+  transport: Transport;
+  batch: number;
+  records: number;
+}
+
+async function throughput(producer: Side, consumer: Side, cfg: Config, slots: number): Promise<Throughput> {
+  const { transport, batch, records } = cfg;
   const ctl = new SharedArrayBuffer(CTL_BYTES);
   let produced: Promise<Reply>;
   let consumed: Promise<Reply>;
-  let records = o.records;
   if (transport === 'postMessage') {
-    records = o.pmRecords;
     const { port1, port2 } = new MessageChannel();
     consumed = consumer.request({ cmd: 'consume', transport, port: port2, ctl, records }, [port2]);
     produced = producer.request({ cmd: 'produce', transport, port: port1, ctl, records, window: PM_WINDOW }, [port1]);
   } else {
-    const sab =
-      transport === 'ring' ? createRingBuffer(o.slots) : RingBuffer.getStorageForCapacity(o.slots * RECORD_F64, Float64Array);
-    consumed = consumer.request({ cmd: 'consume', transport, sab, ctl, records, batch: o.batch });
-    produced = producer.request({ cmd: 'produce', transport, sab, ctl, records, batch: o.batch });
+    const sab = transport === 'ring' ? createRingBuffer(slots) : RingBuffer.getStorageForCapacity(slots * RECORD_F64, Float64Array);
+    consumed = consumer.request({ cmd: 'consume', transport, sab, ctl, records, batch });
+    produced = producer.request({ cmd: 'produce', transport, sab, ctl, records, batch });
   }
   const c = await consumed;
   if (c.badSeq >= 0 || c.received !== records || c.checksum !== expectedChecksum(records)) {
@@ -169,35 +177,46 @@ export async function run(args: string[]): Promise<BenchReport> {
     const pinNote = pinned
       ? 'pinned P core 0, C core 1'
       : `UNPINNED (${producer.pin.reason ?? consumer.pin.reason ?? 'unknown'})`;
-    const results: Record<Transport, Throughput[]> = { ring: [], ringbuf: [], postMessage: [] };
-    const order: Transport[] = ['ring', 'ringbuf', 'postMessage'];
+    const single = Math.max(1000, Math.round(o.records / 10));
+    const configs: Config[] = [
+      { transport: 'ring', batch: o.batch, records: o.records },
+      { transport: 'ringbuf', batch: o.batch, records: o.records },
+      { transport: 'ring', batch: 1, records: single },
+      { transport: 'ringbuf', batch: 1, records: single },
+      { transport: 'postMessage', batch: 1, records: o.pmRecords },
+    ];
+    const results: Throughput[][] = configs.map(() => []);
     // Warm-up: JIT-compile every loop before anything is timed.
-    for (const t of order) await throughput(producer, consumer, t, { ...o, records: o.records >> 3, pmRecords: o.pmRecords >> 3 });
+    for (const cfg of configs) await throughput(producer, consumer, { ...cfg, records: Math.max(1000, cfg.records >> 3) }, o.slots);
     const spin: Float64Array[] = [];
     const block: Float64Array[] = [];
     const blockSamples = Math.max(100, Math.round(o.latencySamples * BLOCK_SAMPLE_SHARE));
     await latency(producer, consumer, 'spin', 1000, SPIN_GAP_NS);
     for (let r = 0; r < o.runs; r++) {
-      for (const t of order) results[t].push(await throughput(producer, consumer, t, o));
+      for (let i = 0; i < configs.length; i++) results[i].push(await throughput(producer, consumer, configs[i], o.slots));
       spin.push(await latency(producer, consumer, 'spin', o.latencySamples, SPIN_GAP_NS));
       block.push(await latency(producer, consumer, 'block', blockSamples, BLOCK_GAP_NS));
     }
-    const geometry = `batch ${o.batch}, ${o.slots} slots`;
+    const geometry = (batch: number): string => `batch ${batch}, ${o.slots} slots`;
     const report: BenchReport = {
       suite: 'ring',
       machine: machineInfo(),
       results: [
-        throughputRow('bot4 ring', results.ring, `${geometry}, ${pinNote}`),
-        throughputRow('ringbuf.js 0.4 push/pop', results.ringbuf, geometry),
-        throughputRow('postMessage, 1 record/msg', results.postMessage, `window ${PM_WINDOW}`),
+        throughputRow('bot4 ring', results[0], `${geometry(o.batch)}, ${pinNote}`),
+        throughputRow('ringbuf.js 0.4 push/pop', results[1], geometry(o.batch)),
+        throughputRow('bot4 ring, batch 1', results[2], geometry(1)),
+        throughputRow('ringbuf.js 0.4, batch 1', results[3], geometry(1)),
+        throughputRow('postMessage, 1 record/msg', results[4], `window ${PM_WINDOW}`),
         latencyRow('ring one-way latency, spin', spin, `1 record every ${SPIN_GAP_NS / 1000} µs, from intended send time`),
         latencyRow('ring one-way latency, block', block, `1 record every ${BLOCK_GAP_NS / 1000} µs; includes the wake-up`),
       ],
       ratios: {},
     };
-    const ring = report.results[0].median;
-    report.ratios.vs_postMessage = throughputRatio(ring, report.results[2].median);
-    report.ratios.vs_ringbuf = throughputRatio(ring, report.results[1].median);
+    const [ring, ringbuf, ring1, ringbuf1, postMessage] = report.results.map((r) => r.median);
+    report.ratios.vs_postMessage = throughputRatio(ring, postMessage);
+    report.ratios.vs_ringbuf = throughputRatio(ring, ringbuf);
+    report.ratios.vs_postMessage_batch1 = throughputRatio(ring1, postMessage);
+    report.ratios.vs_ringbuf_batch1 = throughputRatio(ring1, ringbuf1);
     return report;
   } finally {
     await Promise.all([producer.worker.terminate(), consumer.worker.terminate()]);
