@@ -17,6 +17,9 @@ import { OrderGenerator } from '../core/generator/order-generator.js';
 import { writeInstrumentTable } from '../core/instruments/instrument.js';
 import { buildUniverse } from '../core/instruments/universe.js';
 import { Reason } from '../core/risk/reject-reason.js';
+import { monotonicClock } from '../core/clock/monotonic-clock.js';
+import { readLimitsConfig } from '../core/config/limits-config.js';
+import { createRiskState } from '../core/config/limits-loader.js';
 import { machineInfo, median, throughputRatio, type BenchReport, type BenchResult } from './bench-report.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -61,7 +64,11 @@ async function postMessageBaseline(seconds: number): Promise<number> {
   universe[gen.reservedHaltedSymbol].trading = false;
   const tableSab = createInstrumentTable(universe.length);
   writeInstrumentTable(new Float64Array(tableSab), universe);
-  const worker = new Worker(new URL('./e2e-postmessage-worker.js', import.meta.url), { workerData: { instruments: tableSab } });
+  const limits = readLimitsConfig(fileURLToPath(new URL('../../config/limits.engine.json', import.meta.url)));
+  const risk = createRiskState(limits.config, universe.map((i) => i.name), monotonicClock());
+  const worker = new Worker(new URL('./e2e-postmessage-worker.js', import.meta.url), {
+    workerData: { instruments: tableSab, risk: { table: risk.table, board: risk.board, ledger: risk.ledger, limiters: risk.limiters } },
+  });
   const frame = new ArrayBuffer(FRAME_BYTES);
   const i32 = new Int32Array(frame);
   const f64 = new Float64Array(frame);
@@ -73,10 +80,10 @@ async function postMessageBaseline(seconds: number): Promise<number> {
   const result = new Promise<number>((resolve) => {
     let t0 = 0;
     let d0 = 0;
-    worker.on('message', (m: { seq: number; id: number; reason: number; s: number }) => {
+    worker.on('message', (m: { seq: number; id: number; reason: number; s: number; p: number; q: number; side: number }) => {
       inFlight--;
       decided++;
-      if (m.reason === Reason.ACCEPTED) worker.postMessage({ t: 'fill', s: m.s, id: m.id });
+      if (m.reason === Reason.ACCEPTED) worker.postMessage({ t: 'fill', s: m.s, id: m.id, p: m.p, q: m.q, side: m.side });
       if (!t0 && decided > 50_000) {
         t0 = performance.now();
         d0 = decided;

@@ -100,6 +100,14 @@ describe('exposure ledger', () => {
     expect(trading.mode()).to.equal(TradingMode.HALTED); // a new day does not release the kill switch
   });
 
+  it('a day of profits saturates instead of wrapping the int32 into a loss', () => {
+    const { ledger, trading } = setup(1000, 500);
+    for (let i = 0; i < 30; i++) expect(ledger.recordRealizedPnlUnits(2 ** 29)).to.equal(false);
+    expect(ledger.dailyPnl()).to.be.greaterThan(0);
+    expect(ledger.dailyLossReached()).to.equal(false);
+    expect(trading.mode()).to.equal(TradingMode.ACTIVE);
+  });
+
   it('refuses limits that do not fit the fixed point', () => {
     const { ledger } = setup(1000, 0);
     expect(() => ledger.setLimits(2 ** 31, 0)).to.throw(/gross exposure limit/);

@@ -1,13 +1,17 @@
 /**
  * Every per-order reject reason of the spine, each triggered by one field, and
- * the order of the checks (the first failing check decides).
+ * the order of the checks (the first failing check decides), through the
+ * worker's check list (PreTradeChecker) with limits that stay out of the way.
  */
 import { expect } from 'chai';
 import { F64, FRAME_BYTES, FrameKind, I32, OrderType, Side } from '../ipc/frame-layout.js';
 import { createInstrumentTable } from '../ipc/instrument-table-layout.js';
 import { writeInstrumentTable, type Instrument } from '../core/instruments/instrument.js';
 import { LiveOrderSet } from '../core/risk/live-order-set.js';
-import { OrderChecker } from '../core/risk/order-checks.js';
+import { PreTradeChecker } from '../core/risk/pre-trade-checks.js';
+import { monotonicClock } from '../core/clock/monotonic-clock.js';
+import { parseLimitsConfig } from '../core/config/limits-config.js';
+import { createRiskState } from '../core/config/limits-loader.js';
 import { ReferenceBook } from '../core/risk/reference-book.js';
 import { Reason, reasonName } from '../core/risk/reject-reason.js';
 
@@ -17,6 +21,7 @@ const SILENT: Instrument = { ...BTC, name: 'NEW/USDT' };
 
 function tick(book: ReferenceBook, s: number, bid: number, ask: number, last: number): void {
   const f = new Float64Array(8);
+  f[F64.time] = monotonicClock().nowNs();
   f[F64.bid] = bid;
   f[F64.ask] = ask;
   f[F64.last] = last;
@@ -32,12 +37,23 @@ function setup(liveSlots = 1024) {
   tick(book, 0, 59999.99, 60000.01, 60000);
   tick(book, 1, 59999.99, 60000.01, 60000);
   const live = new LiveOrderSet(liveSlots);
-  const checker = new OrderChecker(table, book, live);
+  const limits = parseLimitsConfig(
+    {
+      account: { grossExposureLimit: 100_000_000, dailyLossLimit: 1_000_000 },
+      symbolDefaults: { maxPosition: 1e6, maxOpenOrders: 1e6, maxOpenNotional: 1e9, maxOrderNotional: 250_000, collarBps: 500, maxReferenceAgeMs: 600_000 },
+      rateLimits: { limiters: { 'binance.spot': { orders: { venue: 'binance', market: 'spot' }, rules: [{ kind: 'fixedWindow', counts: 'orders', limit: 1_000_000, windowMs: 1000 }] } } },
+    },
+    'test',
+  );
+  const risk = createRiskState(limits, [BTC.name, HALTED.name, SILENT.name], monotonicClock());
+  const checker = new PreTradeChecker(table, book, live, risk, monotonicClock());
   const buf = new ArrayBuffer(FRAME_BYTES);
   const i32 = new Int32Array(buf);
   const f64 = new Float64Array(buf);
   let nextId = 1;
   const check = (o: Order = {}) => {
+    checker.beginBatch();
+    i32.fill(0);
     i32[I32.kind] = FrameKind.NewOrder;
     i32[I32.symbol] = o.symbol ?? 0;
     i32[I32.side] = Side.Buy;

@@ -56,9 +56,12 @@ const N_SLOTS = 13;
 const BLOCK = 4096;
 const PER_EVENT = 16;
 
-const VOLATILITY = 0.0004;
-const JUMP_PROBABILITY = 0.0005;
-const JUMP_SIZE = 0.02;
+/** Per generated tick: about 0.1 %/s per symbol at the default load, jumps of 1 % now and then. */
+const VOLATILITY = 0.00002;
+const JUMP_PROBABILITY = 0.00002;
+const JUMP_SIZE = 0.01;
+/** A passive limit rests at least this many ticks beyond the mid (outside the generated spread). */
+const PASSIVE_TICKS = 4;
 const MEDIAN_NOTIONAL = 2000;
 const NOTIONAL_SIGMA = 1.0;
 const LIMIT_OFFSET_SIGMA = 0.002;
@@ -88,11 +91,8 @@ export class OrderGenerator {
   private readonly mid: Float64Array;
   private readonly low: Float64Array;
   private readonly high: Float64Array;
-  /**
-   * Position (base units) each symbol holds if every accepted order filled: kept by main's collector
-   * (accepted orders are decided there), read here. A typed array, not a callback: no double crosses a call.
-   */
-  readonly held: Float64Array;
+  /** Position (base units) each symbol would hold if every good order generated so far filled. */
+  private readonly held: Float64Array;
   /** Side good orders on each symbol take now. */
   private readonly regime: Int32Array;
   /**
@@ -234,22 +234,29 @@ export class OrderGenerator {
     const halfSpread = (1 + this.below(3)) * t;
     this.n32[N.kind] = FrameKind.MarketTick;
     this.n32[N.symbol] = s;
-    this.roundToTick(R.bid, m - halfSpread, t);
-    this.roundToTick(R.ask, m + halfSpread, t);
+    r[R.bid] = m - halfSpread;
+    this.snapToTick(R.bid, s);
+    r[R.ask] = m + halfSpread;
+    this.snapToTick(R.ask, s);
     r[R.price] = this.u() < 0.5 ? r[R.bid] : r[R.ask]; // last trade at the touch
-    this.drawSize(R.bidQty, s, m);
-    this.drawSize(R.askQty, s, m);
+    this.drawSize(R.bidQty, s);
+    this.drawSize(R.askQty, s);
     r[R.tickSeq]++;
   }
 
-  /** r[out] = p rounded to the tick grid, at least one tick. Results go to registers, not returns: see `r`. */
-  private roundToTick(out: number, p: number, t: number): void {
-    const ticks = Math.round(p / t);
+  /**
+   * Rounds r[out] to symbol s's tick grid, at least one tick. Values travel in
+   * registers, never as double arguments or returns: see `r`.
+   */
+  private snapToTick(out: number, s: number): void {
+    const t = this.tick[s];
+    const ticks = Math.round(this.r[out] / t);
     this.r[out] = (ticks < 1 ? 1 : ticks) * t;
   }
 
-  /** r[out] = a log-normal order size for symbol s at price, on its lot grid, within its bounds. */
-  private drawSize(out: number, s: number, price: number): void {
+  /** r[out] = a log-normal order size for symbol s at its mid, on its lot grid, within its bounds. */
+  private drawSize(out: number, s: number): void {
+    const price = this.mid[s];
     const notional = MEDIAN_NOTIONAL * Math.exp(NOTIONAL_SIGMA * this.z());
     const lot = this.lot[s];
     let q = Math.round(notional / price / lot) * lot;
@@ -271,16 +278,19 @@ export class OrderGenerator {
     else if (held <= -REGIME_NOTIONAL) this.regime[s] = Side.Buy;
     n[N.side] = this.regime[s];
     r[R.clientId] = r[R.nextClientId]++;
-    this.drawSize(R.qty, s, m);
+    this.drawSize(R.qty, s);
     if (this.u() < this.opts.marketFraction) {
       n[N.type] = OrderType.Market;
       r[R.price] = 0;
     } else {
       n[N.type] = OrderType.Limit;
-      let off = LIMIT_OFFSET_SIGMA * this.z();
-      if (off > 0.01) off = 0.01;
-      if (off < -0.01) off = -0.01;
-      this.roundToTick(R.price, m * (1 + off), this.tick[s]);
+      // Passive: buys below the mid, sells above it, so the account's own
+      // resting orders do not cross each other while the mid stays put.
+      let away = LIMIT_OFFSET_SIGMA * this.z();
+      if (away < 0) away = -away;
+      if (away > 0.01) away = 0.01;
+      r[R.price] = n[N.side] === Side.Buy ? m * (1 - away) - PASSIVE_TICKS * this.tick[s] : m * (1 + away) + PASSIVE_TICKS * this.tick[s];
+      this.snapToTick(R.price, s);
     }
   }
 
@@ -293,6 +303,7 @@ export class OrderGenerator {
     r[R.goodClientId] = r[R.clientId];
     r[R.goodPrice] = r[R.price];
     r[R.goodQty] = r[R.qty];
+    this.held[n[N.symbol]] += n[N.side] === Side.Buy ? r[R.qty] : -r[R.qty];
   }
 
   /** Turns the prepared good order into the next kind of bad order, in rotation. */
@@ -302,12 +313,16 @@ export class OrderGenerator {
     const s = n[N.symbol];
     const kind = n[N.badCursor];
     n[N.badCursor] = (kind + 1) % BAD_KINDS;
-    if (n[N.type] !== OrderType.Limit) this.roundToTick(R.price, this.mid[s], this.tick[s]);
+    if (n[N.type] !== OrderType.Limit) {
+      r[R.price] = this.mid[s];
+      this.snapToTick(R.price, s);
+    }
     const limitPrice = r[R.price];
     switch (kind) {
       case BadOrderKind.FatFingerPrice:
         n[N.type] = OrderType.Limit;
-        this.roundToTick(R.price, this.mid[s] * (this.u() < 0.5 ? 1.25 : 0.75), this.tick[s]);
+        r[R.price] = this.mid[s] * (this.uniforms[n[N.ui]++] < 0.5 ? 1.25 : 0.75);
+        this.snapToTick(R.price, s);
         return;
       case BadOrderKind.OversizeQuantity:
         r[R.qty] = Math.round((this.maxQty[s] * 2) / this.lot[s]) * this.lot[s];
@@ -355,8 +370,9 @@ export class OrderGenerator {
   private moveTo(s: number): void {
     this.n32[N.symbol] = s;
     this.n32[N.type] = OrderType.Limit;
-    this.roundToTick(R.price, this.mid[s], this.tick[s]);
-    this.drawSize(R.qty, s, this.mid[s]);
+    this.r[R.price] = this.mid[s];
+    this.snapToTick(R.price, s);
+    this.drawSize(R.qty, s);
   }
 
   /**

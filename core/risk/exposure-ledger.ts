@@ -128,7 +128,18 @@ export class ExposureLedger {
 
   /** recordRealizedPnl() in PnL units (an int32): hot paths pass an integer, which V8 never boxes. */
   recordRealizedPnlUnits(u: number): boolean {
-    const next = Atomics.add(this.i32, DAILY_PNL, u) + u;
+    // CAS with saturation at +-MAX_LEDGER_UNITS: a day of profits must never wrap the int32 into a "loss".
+    const i32 = this.i32;
+    let cur = Atomics.load(i32, DAILY_PNL);
+    let next = 0;
+    for (;;) {
+      next = cur + u;
+      if (next > MAX_LEDGER_UNITS) next = MAX_LEDGER_UNITS;
+      else if (next < -MAX_LEDGER_UNITS) next = -MAX_LEDGER_UNITS;
+      const seen = Atomics.compareExchange(i32, DAILY_PNL, cur, next);
+      if (seen === cur) break;
+      cur = seen;
+    }
     const lossLimit = this.i32[LOSS_LIMIT];
     return lossLimit > 0 && next <= -lossLimit && this.killSwitch.trip(KillReason.DAILY_LOSS);
   }

@@ -29,71 +29,68 @@ export class LiveOrderSet {
     this.limit = (slots >> 2) * 3;
   }
 
-  private home(id: number): number {
+  /**
+   * The id the *Key methods work on. Hot paths write the id here and call them:
+   * a double passed to a call V8 does not inline is boxed (an allocation).
+   */
+  readonly key = new Float64Array(1);
+
+  /** Home slot of an id; the id arrives through a typed array, never as a double argument. */
+  private homeOf(ids: Float64Array, i: number): number {
+    const id = ids[i];
     // ToInt32 truncates modulo 2^32: the low word, without a slow floating-point %.
     const lo = id | 0;
     const hi = (id * 2.3283064365386963e-10) | 0;
     return Math.imul(lo ^ Math.imul(hi, 0x27d4eb2d), 0x9e3779b1) >>> (32 - this.bits);
   }
 
-  has(id: number): boolean {
+  /** Slot holding key[0], or -1 - (the empty slot ending its probe) when it is not live. */
+  private find(): number {
     const k = this.keys;
-    for (let i = this.home(id); ; i = (i + 1) & this.mask) {
+    const id = this.key[0];
+    for (let i = this.homeOf(this.key, 0); ; i = (i + 1) & this.mask) {
       const v = k[i];
-      if (v === id) return true;
-      if (v === EMPTY) return false;
+      if (v === id) return i;
+      if (v === EMPTY) return -1 - i;
     }
   }
 
-  /** The value stored with id, or -1 when id is not live. */
-  get(id: number): number {
-    const k = this.keys;
-    for (let i = this.home(id); ; i = (i + 1) & this.mask) {
-      const v = k[i];
-      if (v === id) return this.vals[i];
-      if (v === EMPTY) return -1;
-    }
+  /** Whether key[0] is live. */
+  hasKey(): boolean {
+    return this.find() >= 0;
   }
 
-  /** Adds id with `value` in one probe: Insert.Added, Insert.Exists (already live), or Insert.Full (at the limit). */
-  insert(id: number, value = 0): number {
-    const k = this.keys;
-    let i = this.home(id);
-    for (;;) {
-      const v = k[i];
-      if (v === id) return Insert.Exists;
-      if (v === EMPTY) break;
-      i = (i + 1) & this.mask;
-    }
+  /** The value stored with key[0], or -1 when it is not live. */
+  getKey(): number {
+    const i = this.find();
+    return i >= 0 ? this.vals[i] : -1;
+  }
+
+  /** Adds key[0] with `value` in one probe: Insert.Added, Insert.Exists (already live), or Insert.Full (at the limit). */
+  insertKey(value: number): number {
+    const i = this.find();
+    if (i >= 0) return Insert.Exists;
     if (this.size >= this.limit) return Insert.Full;
-    k[i] = id;
-    this.vals[i] = value;
+    const slot = -1 - i;
+    this.keys[slot] = this.key[0];
+    this.vals[slot] = value;
     this.size++;
     return Insert.Added;
   }
 
-  delete(id: number): boolean {
-    return this.take(id) !== -1;
-  }
-
-  /** Removes id; returns its value, or -1 when it was not live. */
-  take(id: number): number {
+  /** Removes key[0]; returns its value, or -1 when it was not live. */
+  takeKey(): number {
+    const i = this.find();
+    if (i < 0) return -1;
     const k = this.keys;
     const vals = this.vals;
     const m = this.mask;
-    let i = this.home(id);
-    for (;;) {
-      const v = k[i];
-      if (v === EMPTY) return -1;
-      if (v === id) break;
-      i = (i + 1) & m;
-    }
     const value = vals[i];
     // Backward shift: pull later members of the probe run into the hole when their home allows it.
     let hole = i;
     let j = (i + 1) & m;
     while (k[j] !== EMPTY) {
-      const h = this.home(k[j]);
+      const h = this.homeOf(k, j);
       // Move k[j] if its home is not in (hole, j] cyclically.
       if (((j - h) & m) >= ((j - hole) & m)) {
         k[hole] = k[j];
@@ -105,5 +102,29 @@ export class LiveOrderSet {
     k[hole] = EMPTY;
     this.size--;
     return value;
+  }
+
+  has(id: number): boolean {
+    this.key[0] = id;
+    return this.hasKey();
+  }
+
+  get(id: number): number {
+    this.key[0] = id;
+    return this.getKey();
+  }
+
+  insert(id: number, value = 0): number {
+    this.key[0] = id;
+    return this.insertKey(value);
+  }
+
+  take(id: number): number {
+    this.key[0] = id;
+    return this.takeKey();
+  }
+
+  delete(id: number): boolean {
+    return this.take(id) !== -1;
   }
 }

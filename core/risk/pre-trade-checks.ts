@@ -35,7 +35,7 @@ import { RateLimiters, type RateLimiter } from '../limits/rate-limiter.js';
 import { Market, VENUE_COUNT } from '../venue/venue.js';
 import { ExposureLedger } from './exposure-ledger.js';
 import { Insert, type LiveOrderSet } from './live-order-set.js';
-import { GRID_EPS, offGrid } from './order-checks.js';
+import { GRID_EPS, offGridAt } from './price-grid.js';
 import { OrderTable } from './order-table.js';
 import { PositionBook } from './position-book.js';
 import type { ReferenceBook } from './reference-book.js';
@@ -51,7 +51,7 @@ export interface RiskBuffers {
 }
 
 /** Float64 registers (indices into `regs`). */
-const G = { now: 0, boxedAt: 1, invExpQ: 2, invPnlQ: 3, checkedPrice: 4 } as const;
+const G = { now: 0, boxedAt: 1, invExpQ: 2, invPnlQ: 3, checkedPrice: 4, fillQty: 5, fillPrice: 6 } as const;
 const BOX_REFRESH_NS = 1e6;
 const MAX_PNL_UNITS = 2 ** 30;
 
@@ -65,7 +65,7 @@ export class PreTradeChecker {
   /** Order limiter per venue (spot: the frame has no market field), or null when none is configured. */
   private readonly limiterOf: ReadonlyArray<RateLimiter | null>;
   private readonly symbols: number;
-  private readonly regs = new Float64Array(5);
+  private readonly regs = new Float64Array(7);
   /** [1] = the batch time as a box, for limiter calls; [0] keeps the array's elements generic. */
   private readonly nowBox: unknown[] = [{}, 0];
 
@@ -109,7 +109,8 @@ export class PreTradeChecker {
   }
 
   /** Would this order only shrink |position| even if every open order on its side filled first? */
-  private reduces(s: number, side: number, qty: number): boolean {
+  private reduces(s: number, side: number, f64: Float64Array, d: number): boolean {
+    const qty = f64[d + F64.quantity];
     const p = this.positions;
     const pos = p.position[s];
     if (side === Side.Buy) return pos < 0 && pos + p.openBuyQty[s] + qty <= 0;
@@ -126,7 +127,7 @@ export class PreTradeChecker {
 
     const mode = this.trading.mode();
     if (mode === TradingMode.HALTED) return Reason.TRADING_HALTED;
-    if (mode === TradingMode.REDUCING && known && !this.reduces(s, side, qty)) return Reason.REDUCE_ONLY_MODE;
+    if (mode === TradingMode.REDUCING && known && !this.reduces(s, side, f64, d)) return Reason.REDUCE_ONLY_MODE;
 
     const venue = i32[base + I32.venue];
     if (venue < 0 || venue >= VENUE_COUNT || !known) return Reason.UNKNOWN_SYMBOL;
@@ -144,10 +145,10 @@ export class PreTradeChecker {
     if (!market) {
       // NaN fails `> 0` too.
       if (!(price > 0) || price === Infinity) return Reason.PRICE_INVALID;
-      if (offGrid(price, ins[row + InstrumentField.tickSize])) return Reason.PRICE_OFF_TICK;
+      if (offGridAt(f64, d + F64.price, ins, row + InstrumentField.tickSize)) return Reason.PRICE_OFF_TICK;
     }
     if (!(qty > 0) || qty === Infinity) return Reason.QTY_INVALID;
-    if (offGrid(qty, ins[row + InstrumentField.lotStep])) return Reason.QTY_OFF_STEP;
+    if (offGridAt(f64, d + F64.quantity, ins, row + InstrumentField.lotStep)) return Reason.QTY_OFF_STEP;
     if (qty < ins[row + InstrumentField.minQty] * (1 - GRID_EPS)) return Reason.QTY_BELOW_MIN;
     if (qty > ins[row + InstrumentField.maxQty] * (1 + GRID_EPS)) return Reason.QTY_ABOVE_MAX;
 
@@ -174,7 +175,7 @@ export class PreTradeChecker {
     if (pb.openOrders[s] + 1 > lim[lr + LimitField.maxOpenOrders]) return Reason.OPEN_ORDERS_LIMIT;
     if (pb.openNotional[s] + notional > lim[lr + LimitField.maxOpenNotional]) return Reason.OPEN_NOTIONAL_LIMIT;
 
-    const reducing = this.reduces(s, side, qty);
+    const reducing = this.reduces(s, side, f64, d);
     const units = reducing ? 0 : Math.ceil(notional * this.regs[G.invExpQ]) | 0;
     if (units !== 0 && !this.exposure.tryReserve(units)) return Reason.GROSS_EXPOSURE_LIMIT;
     const reason = this.afterReserve(i32, f64, base, s, side, market, reducing);
@@ -185,7 +186,8 @@ export class PreTradeChecker {
 
     const id = f64[d + F64.clientId];
     const r = this.orders.alloc(s, side);
-    this.live.insert(id, r);
+    this.live.key[0] = id;
+    this.live.insertKey(r);
     const orders = this.orders;
     orders.price[r] = valuedAt;
     orders.openQty[r] = qty;
@@ -216,7 +218,8 @@ export class PreTradeChecker {
     if (side === Side.Buy) {
       if (pb.bestSell[s] <= (market ? this.book.ask[s] : f64[d + F64.price])) return Reason.SELF_TRADE;
     } else if (pb.bestBuy[s] >= (market ? this.book.bid[s] : f64[d + F64.price])) return Reason.SELF_TRADE;
-    if (this.live.has(f64[d + F64.clientId])) return Reason.DUPLICATE_CLIENT_ID;
+    this.live.key[0] = f64[d + F64.clientId];
+    if (this.live.hasKey()) return Reason.DUPLICATE_CLIENT_ID;
     if (this.live.size >= this.live.limit) return Reason.OPEN_ORDER_TABLE_FULL;
     if ((i32[base + I32.flags] & OrderFlag.ReduceOnly) !== 0 && !reducing) return Reason.REDUCE_ONLY_VIOLATION;
     const limiter = this.limiterOf[i32[base + I32.venue]];
@@ -232,8 +235,8 @@ export class PreTradeChecker {
   onFill(i32: Int32Array, f64: Float64Array, base: number): void {
     const d = base >> 1;
     const done = i32[base + I32.leavesOpen] === 0;
-    const id = f64[d + F64.clientId];
-    const r = done ? this.live.take(id) : this.live.get(id);
+    this.live.key[0] = f64[d + F64.clientId];
+    const r = done ? this.live.takeKey() : this.live.getKey();
     if (r < 0) return;
     const orders = this.orders;
     const pb = this.positions;
@@ -250,7 +253,9 @@ export class PreTradeChecker {
       pb.openNotional[s] -= orders.price[r] * qty;
       if (side === Side.Buy) pb.openBuyQty[s] -= qty;
       else pb.openSellQty[s] -= qty;
-      this.applyPosition(s, side, qty, f64[d + F64.price], part);
+      this.regs[G.fillQty] = qty;
+      this.regs[G.fillPrice] = f64[d + F64.price];
+      this.applyPosition(s, side, part);
     }
     if (!done) return;
     const left = orders.reserved[r];
@@ -272,7 +277,9 @@ export class PreTradeChecker {
   }
 
   /** Moves the position by a fill, settles its reservation and records any realized PnL. */
-  private applyPosition(s: number, side: number, qty: number, price: number, reservedPart: number): void {
+  private applyPosition(s: number, side: number, reservedPart: number): void {
+    const qty = this.regs[G.fillQty];
+    const price = this.regs[G.fillPrice];
     const pb = this.positions;
     const old = pb.position[s];
     const signed = side === Side.Buy ? qty : -qty;

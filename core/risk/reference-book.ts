@@ -3,7 +3,7 @@
  * and whether the feed has declared the reference stale. Written only by the
  * owning worker, on MarketTick and MarketDataStale frames; read by its checks.
  * NaN marks a price never seen. The reference price for collars and
- * market-order notional is the last trade, else the mid (see OrderChecker).
+ * market-order notional is the last trade, else the mid (see PreTradeChecker).
  */
 import { F64 } from '../../ipc/frame-layout.js';
 

@@ -6,7 +6,7 @@
  * the order "call": a success recorded on the venue's circuit breaker. It drains no more decisions than the fill queue can
  * take, so a full in-ring can never deadlock against a full out-ring.
  */
-import { ControlOp, F64, FrameKind, I32, Side } from '../../ipc/frame-layout.js';
+import { ControlOp, F64, FrameKind, I32 } from '../../ipc/frame-layout.js';
 import { RingConsumer } from '../../ipc/spsc-ring.js';
 import { Reason } from '../../core/risk/reject-reason.js';
 import type { DecisionLedger } from '../../core/metrics/decision-ledger.js';
@@ -30,7 +30,6 @@ export class Collector {
     private readonly breakers: readonly CircuitBreaker[] = [],
     private readonly clock?: MonotonicClock,
     /** Per symbol: += side * quantity of every accepted order (the generator steers its positions by it). */
-    private readonly acceptedPosition?: Float64Array,
   ) {
     this.consumers = rings.map((sab) => new RingConsumer(sab));
     this.heartbeatEcho = new Float64Array(rings.length).fill(-1);
@@ -70,12 +69,6 @@ export class Collector {
           this.dispatcher.queueFill(w, i32, f64, b);
           const venue = i32[b + I32.venue];
           if (venue >= 0 && venue < breakers.length) breakers[venue].record(Outcome.SUCCESS, this.nowBox[1] as number);
-          const held = this.acceptedPosition;
-          if (held !== undefined) {
-            const s = i32[b + I32.symbol];
-            const q = f64[(b >> 1) + F64.quantity];
-            held[s] += i32[b + I32.side] === Side.Buy ? q : -q;
-          }
         }
       } else if (kind === FrameKind.Control && i32[b + I32.op] === ControlOp.Heartbeat) {
         this.heartbeatEcho[w] = f64[(b >> 1) + F64.arg];

@@ -77,7 +77,7 @@ export class Dispatcher {
 
   /** Deferred frames (conflated ticks, waiting fills) of worker w. */
   deferred(w: number): number {
-    return this.pendingCount[w] + (this.fillTail[w] - this.fillHead[w]);
+    return (this.pendingCount[w] + (this.fillTail[w] - this.fillHead[w])) | 0; // an int: no boxed double returned
   }
 
   /**
@@ -154,13 +154,13 @@ export class Dispatcher {
     this.fillI32[w][i * 2] = i32[base + I32.side];
     this.fillI32[w][i * 2 + 1] = i32[base + I32.symbol];
     this.fillTail[w] = t + 1;
-    const queued = t + 1 - this.fillHead[w];
+    const queued = (t + 1 - this.fillHead[w]) | 0;
     if (queued > this.fillsQueuedPeak) this.fillsQueuedPeak = queued;
   }
 
   /** Room left in worker w's fill queue. */
   fillRoom(w: number): number {
-    return this.fillMask + 1 - (this.fillTail[w] - this.fillHead[w]);
+    return (this.fillMask + 1 - (this.fillTail[w] - this.fillHead[w])) | 0;
   }
 
   /** Moves worker w's deferred frames into its ring; true when none remain. */
