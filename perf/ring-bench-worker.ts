@@ -49,12 +49,10 @@ function ringProduce(producer: RingProducer, records: number, batch: number): vo
   const f64 = producer.f64;
   let seq = 0;
   while (seq < records) {
-    let n = producer.free(batch);
+    const n = producer.claimRun(records - seq < batch ? records - seq : batch);
     if (n === 0) continue;
-    if (n > batch) n = batch;
-    if (n > records - seq) n = records - seq;
-    for (let i = 0; i < n; i++) {
-      const s = producer.claim() >> 1;
+    let s = producer.runStart >> 1;
+    for (let i = 0; i < n; i++, s += 8) {
       f64[s] = seq;
       f64[s + 1] = seq + 1;
       f64[s + 2] = seq + 2;
@@ -78,11 +76,10 @@ function ringConsume(consumer: RingConsumer, records: number, batch: number, out
   const f64 = consumer.f64;
   let expected = 0;
   while (expected < records) {
-    let n = consumer.available();
+    const n = consumer.readRun(batch);
     if (n === 0) continue;
-    if (n > batch) n = batch;
-    for (let k = 0; k < n; k++) {
-      const s = consumer.frameAt(k) >> 1;
+    let s = consumer.runStart >> 1;
+    for (let k = 0; k < n; k++, s += 8) {
       if (f64[s] !== expected) {
         out[0] = expected;
         return;
