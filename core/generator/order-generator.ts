@@ -101,6 +101,11 @@ export class OrderGenerator {
    */
   private readonly r = new Float64Array(R_SLOTS);
   private readonly n32 = new Int32Array(N_SLOTS);
+  /**
+   * Random numbers, drawn a block at a time and read in place
+   * (`uniforms[n32[N.ui]++]`): a helper returning a double would box it
+   * whenever V8's inlining budget runs out, as it does inside the main loop.
+   */
   private readonly uniforms = new Float64Array(BLOCK);
   private readonly normals = new Float64Array(BLOCK);
 
@@ -150,20 +155,6 @@ export class OrderGenerator {
     }
   }
 
-  /** Next uniform in [0, 1) from the block (prepare() guarantees enough remain). */
-  private u(): number {
-    return this.uniforms[this.n32[N.ui]++];
-  }
-
-  /** Next standard normal from the block. */
-  private z(): number {
-    return this.normals[this.n32[N.zi]++];
-  }
-
-  /** Uniform integer in [0, k). */
-  private below(k: number): number {
-    return Math.floor(this.uniforms[this.n32[N.ui]++] * k);
-  }
 
   /** Kind of the prepared event (FrameKind.MarketTick or FrameKind.NewOrder). */
   get kind(): number {
@@ -214,31 +205,31 @@ export class OrderGenerator {
       return;
     }
     n[N.forced] = 0;
-    if (!this.opts.externalMarketData && this.u() * (1 + this.opts.ticksPerOrder) >= 1) {
-      this.prepareTick(this.below(this.tradable));
+    if (!this.opts.externalMarketData && this.uniforms[this.n32[N.ui]++] * (1 + this.opts.ticksPerOrder) >= 1) {
+      this.prepareTick(Math.floor(this.uniforms[this.n32[N.ui]++] * this.tradable));
       return;
     }
     this.prepareGoodOrder();
-    if (this.u() < this.opts.badFraction) this.spoil();
+    if (this.uniforms[this.n32[N.ui]++] < this.opts.badFraction) this.spoil();
     else this.rememberGood();
   }
 
   private prepareTick(s: number): void {
     const r = this.r;
-    let m = this.mid[s] * Math.exp(VOLATILITY * this.z());
-    if (this.u() < JUMP_PROBABILITY) m *= this.u() < 0.5 ? 1 - JUMP_SIZE : 1 + JUMP_SIZE;
+    let m = this.mid[s] * Math.exp(VOLATILITY * this.normals[this.n32[N.zi]++]);
+    if (this.uniforms[this.n32[N.ui]++] < JUMP_PROBABILITY) m *= this.uniforms[this.n32[N.ui]++] < 0.5 ? 1 - JUMP_SIZE : 1 + JUMP_SIZE;
     if (m < this.low[s]) m = this.low[s];
     if (m > this.high[s]) m = this.high[s];
     this.mid[s] = m;
     const t = this.tick[s];
-    const halfSpread = (1 + this.below(3)) * t;
+    const halfSpread = (1 + Math.floor(this.uniforms[this.n32[N.ui]++] * 3)) * t;
     this.n32[N.kind] = FrameKind.MarketTick;
     this.n32[N.symbol] = s;
     r[R.bid] = m - halfSpread;
     this.snapToTick(R.bid, s);
     r[R.ask] = m + halfSpread;
     this.snapToTick(R.ask, s);
-    r[R.price] = this.u() < 0.5 ? r[R.bid] : r[R.ask]; // last trade at the touch
+    r[R.price] = this.uniforms[this.n32[N.ui]++] < 0.5 ? r[R.bid] : r[R.ask]; // last trade at the touch
     this.drawSize(R.bidQty, s);
     this.drawSize(R.askQty, s);
     r[R.tickSeq]++;
@@ -257,7 +248,7 @@ export class OrderGenerator {
   /** r[out] = a log-normal order size for symbol s at its mid, on its lot grid, within its bounds. */
   private drawSize(out: number, s: number): void {
     const price = this.mid[s];
-    const notional = MEDIAN_NOTIONAL * Math.exp(NOTIONAL_SIGMA * this.z());
+    const notional = MEDIAN_NOTIONAL * Math.exp(NOTIONAL_SIGMA * this.normals[this.n32[N.zi]++]);
     const lot = this.lot[s];
     let q = Math.round(notional / price / lot) * lot;
     if (q < this.minQty[s]) q = this.minQty[s];
@@ -269,7 +260,7 @@ export class OrderGenerator {
   private prepareGoodOrder(): void {
     const r = this.r;
     const n = this.n32;
-    const s = this.below(this.tradable);
+    const s = Math.floor(this.uniforms[this.n32[N.ui]++] * this.tradable);
     n[N.kind] = FrameKind.NewOrder;
     n[N.symbol] = s;
     const m = this.mid[s];
@@ -279,14 +270,14 @@ export class OrderGenerator {
     n[N.side] = this.regime[s];
     r[R.clientId] = r[R.nextClientId]++;
     this.drawSize(R.qty, s);
-    if (this.u() < this.opts.marketFraction) {
+    if (this.uniforms[this.n32[N.ui]++] < this.opts.marketFraction) {
       n[N.type] = OrderType.Market;
       r[R.price] = 0;
     } else {
       n[N.type] = OrderType.Limit;
       // Passive: buys below the mid, sells above it, so the account's own
       // resting orders do not cross each other while the mid stays put.
-      let away = LIMIT_OFFSET_SIGMA * this.z();
+      let away = LIMIT_OFFSET_SIGMA * this.normals[this.n32[N.zi]++];
       if (away < 0) away = -away;
       if (away > 0.01) away = 0.01;
       r[R.price] = n[N.side] === Side.Buy ? m * (1 - away) - PASSIVE_TICKS * this.tick[s] : m * (1 + away) + PASSIVE_TICKS * this.tick[s];
@@ -333,7 +324,7 @@ export class OrderGenerator {
         r[R.qty] = Math.ceil((this.maxNotional[s] * 1.5) / limitPrice / this.lot[s]) * this.lot[s];
         return;
       case BadOrderKind.UnknownSymbol:
-        n[N.symbol] = this.n + 1 + this.below(1000);
+        n[N.symbol] = this.n + 1 + Math.floor(this.uniforms[this.n32[N.ui]++] * 1000);
         return;
       case BadOrderKind.DuplicateClientId:
         // This order is good; the next one repeats its client id while it is still live.

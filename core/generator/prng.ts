@@ -52,9 +52,18 @@ export class Prng {
     for (let i = 0; i < out.length; i++) out[i] = (this.nextInt32() >>> 0) / 4294967296;
   }
 
-  /** Fills `out` with standard normals. */
+  /** Fills `out` with standard normals (Marsaglia polar, both values of each pair used; nothing returned per draw). */
   fillNormal(out: Float64Array): void {
-    for (let i = 0; i < out.length; i++) out[i] = this.normal();
+    let i = 0;
+    while (i < out.length) {
+      const u = (2 * (this.nextInt32() >>> 0)) / 4294967296 - 1;
+      const v = (2 * (this.nextInt32() >>> 0)) / 4294967296 - 1;
+      const q = u * u + v * v;
+      if (q >= 1 || q === 0) continue;
+      const f = Math.sqrt((-2 * Math.log(q)) / q);
+      out[i++] = u * f;
+      if (i < out.length) out[i++] = v * f;
+    }
   }
 
   /** Standard normal (Marsaglia polar method; the second value is kept for the next call). */
