@@ -11,7 +11,7 @@ import { CircuitBreaker, Outcome } from '../core/breaker/circuit-breaker.js';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
 import { RateLimiter } from '../core/limits/rate-limiter.js';
 import { SLOT_F64, type ContentionData, type ContentionResult } from './contention-protocol.js';
-import { threadCpuNs } from './thread-cpu.js';
+import { threadCpuClock } from '../core/clock/thread-cpu-clock.js';
 
 const d = workerData as ContentionData;
 const clock = monotonicClock();
@@ -56,7 +56,7 @@ counts.fill(0);
 const breaker = new CircuitBreaker(d.board, 0, clock);
 const limiter = new RateLimiter(d.limiters, d.limiter);
 const windows = new Int32Array(1 << 16);
-const cpu = threadCpuNs();
+const cpu = threadCpuClock();
 parentPort!.postMessage('ready');
 // Sleep, not spin, until the start: hundreds of waiting threads must not starve the ones still loading.
 Atomics.wait(ctrl, 0, 0);

@@ -10,11 +10,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
 import { SLOT_F64, type SpinlockContentionData, type SpinlockContentionResult } from './contention-protocol.js';
-import { threadCpuNs } from './thread-cpu.js';
+import { threadCpuClock } from '../core/clock/thread-cpu-clock.js';
 
 const d = workerData as SpinlockContentionData;
 const clock = monotonicClock();
-const cpu = threadCpuNs();
+const cpu = threadCpuClock();
 const ctrl = new Int32Array(d.ctrl);
 const published = new Float64Array(d.ctrl);
 const slot = SLOT_F64 * (d.id + 1);
