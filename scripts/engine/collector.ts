@@ -29,7 +29,6 @@ export class Collector {
     /** Per venue id; orders' outcomes are recorded here when given. */
     private readonly breakers: readonly CircuitBreaker[] = [],
     private readonly clock?: MonotonicClock,
-    /** Per symbol: += side * quantity of every accepted order (the generator steers its positions by it). */
   ) {
     this.consumers = rings.map((sab) => new RingConsumer(sab));
     this.heartbeatEcho = new Float64Array(rings.length).fill(-1);
