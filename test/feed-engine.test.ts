@@ -57,6 +57,8 @@ describe('feed through the engine', function () {
       [['--feed', 'ws://127.0.0.1:1/ws', '--subscribe', 'BTC/USDT'], '--venue'],
       [['--feed', 'ws://127.0.0.1:1/ws', '--venue', 'kraken', '--subscribe', 'FOO/BAR'], '--subscribe'],
       [['--venue', 'kraken'], '--venue'],
+      [['--seq-check', 'monotonic'], '--seq-check'],
+      [['--feed', 'ws://127.0.0.1:1/ws', '--venue', 'binance', '--subscribe', 'BTC/USDT', '--seq-check', 'loose'], '--seq-check'],
       [['--feed', 'http://x', '--venue', 'kraken', '--subscribe', 'BTC/USD'], '--feed'],
     ] as Array<[string[], string]>) {
       const r = spawnSync(`${root}taskset.sh`, args, { cwd: root, encoding: 'utf8' });

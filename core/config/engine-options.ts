@@ -85,6 +85,7 @@ export const OPTION_SPECS = {
   venue: { schema: z.enum(VENUES), accepts: VENUES.join('|'), help: 'the feed\'s message format and subscribe protocol' },
   subscribe: { schema: symbolList, accepts: 'unified symbols such as BTC/USDT,ETH/USDT', help: 'symbols to subscribe to; each becomes an engine symbol, in order' },
   orders: { schema: z.enum(['on', 'off']), accepts: 'on|off', help: 'generate orders (default on); with a feed they are priced off its live references' },
+  'seq-check': { schema: z.enum(['contiguous', 'monotonic']), accepts: 'contiguous|monotonic', help: "feed sequence check: any jump is a gap (default; the simulator, Coinbase), or only repeats and regressions (real Binance bookTicker 'u')" },
   'stale-ms': { schema: int(10, 600_000), accepts: 'milliseconds from 10 to 600000', help: 'feed silence after which its reference prices are stale (default 2000)' },
   help: { schema: z.literal('true'), accepts: 'no value', help: 'print this help' },
 } satisfies Record<string, OptionSpec>;
@@ -109,7 +110,7 @@ export interface EngineOptions {
   batch: number;
   liveOrders: number;
   /** Market data from a WebSocket feed instead of the generator's ticks. */
-  feed?: { url: string; venue: Venue; subscribe: string[]; staleMs: number };
+  feed?: { url: string; venue: Venue; subscribe: string[]; staleMs: number; seqCheck: 'contiguous' | 'monotonic' };
   /** Whether the generator sends orders. */
   orders: boolean;
   /** The limits config file, read and validated here (a bad one is an option error, exit 2). */
@@ -210,7 +211,7 @@ function feedOptions(raw: Map<string, string>, get: (k: OptionName) => unknown):
   const subscribe = get('subscribe') as string[] | undefined;
   const staleMs = (get('stale-ms') as number | undefined) ?? 2000;
   if (url === undefined) {
-    for (const k of ['venue', 'subscribe', 'stale-ms'] as const) {
+    for (const k of ['venue', 'subscribe', 'stale-ms', 'seq-check'] as const) {
       if (raw.has(k)) throw new OptionError(`bot4: --${k} needs --feed: ${OPTION_SPECS.feed.accepts}`);
     }
     return undefined;
@@ -219,5 +220,6 @@ function feedOptions(raw: Map<string, string>, get: (k: OptionName) => unknown):
   if (!subscribe) throw new OptionError(`bot4: --feed needs --subscribe: ${OPTION_SPECS.subscribe.accepts}`);
   const unknown = subscribe.find((name) => knownInstrument(name, 1) === undefined);
   if (unknown) throw new OptionError(`bot4: invalid --subscribe '${raw.get('subscribe')}': no instrument parameters for ${unknown} (majors such as BTC/USDT, BTC/USD, or SYN001/USDT...)`);
-  return { url, venue, subscribe, staleMs };
+  const seqCheck = (get('seq-check') as 'contiguous' | 'monotonic' | undefined) ?? 'contiguous';
+  return { url, venue, subscribe, staleMs, seqCheck };
 }

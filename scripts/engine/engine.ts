@@ -110,7 +110,7 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
   const feed = new GeneratorFeed(gen, schedule, dispatcher, collector, ledger, clock, opts.backpressureUs * 1e3, opts.wait, startNs);
   const marketFeed = opts.feed
     ? new FeedClient(
-        { url: opts.feed.url, venue: opts.feed.venue, subscribe: opts.feed.subscribe, symbolIds: opts.feed.subscribe.map((_, i) => i), staleMs: opts.feed.staleMs },
+        { url: opts.feed.url, venue: opts.feed.venue, subscribe: opts.feed.subscribe, symbolIds: opts.feed.subscribe.map((_, i) => i), staleMs: opts.feed.staleMs, seqCheck: opts.feed.seqCheck },
         new EngineTickSink(dispatcher, clock, opts.orders ? gen : undefined),
         { logger: log },
       )
