@@ -32,7 +32,7 @@ import {
 import { MessageScratch } from './message-scratch.js';
 import type { SymbolMap } from './symbol-map.js';
 import { TickBatch, putBook, requireFields } from './tick-batch.js';
-import { DEFAULT_BATCH_CAPACITY, KEY_ESCAPED, MessageKind, scanFailure, type VenueParser } from './venue-parser.js';
+import { DEFAULT_BATCH_CAPACITY, KEY_ESCAPED, MessageKind, scanFailure, topLevelObject, type VenueParser } from './venue-parser.js';
 
 const LBRACE = 0x7b;
 const RBRACE = 0x7d;
@@ -124,13 +124,8 @@ export class CoinbaseParser implements VenueParser {
     this.reset();
     if (this.fast(b, start, end)) return this.finish(true);
     this.reset();
-    let i = skipWs(b, start, end);
-    if (i >= end) return Reason.TRUNCATED;
-    if (b[i] !== LBRACE) {
-      i = skipValue(b, i, end);
-      if (i < 0) return scanFailure(i);
-      return skipWs(b, i, end) === end ? Reason.UNKNOWN_MESSAGE : Reason.MALFORMED;
-    }
+    let i = topLevelObject(b, start, end);
+    if (i < 0) return -1 - i;
     i = this.scanTop(b, i, end);
     if (i < 0) return scanFailure(i);
     if (skipWs(b, i, end) !== end) return Reason.MALFORMED;

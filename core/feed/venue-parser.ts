@@ -5,7 +5,7 @@
  * throw on any input.
  */
 import { Reason } from './feed-stats.js';
-import { ScanError } from './json-scanner.js';
+import { ScanError, skipValue, skipWs } from './json-scanner.js';
 import type { Venue } from './symbol-map.js';
 import type { TickBatch } from './tick-batch.js';
 
@@ -59,3 +59,18 @@ export function scanFailure(code: number): number {
 
 /** Default batch size: the most ticks one message may carry (more are counted as BATCH_OVERFLOW). */
 export const DEFAULT_BATCH_CAPACITY = 256;
+
+/**
+ * Where a message's top-level object starts: the index of its '{', or, when
+ * the message is not an object, -1 - the reason to refuse it (TRUNCATED;
+ * UNKNOWN_MESSAGE for any other well-formed JSON value; MALFORMED or the
+ * scanner's failure otherwise). Every venue's general scanner starts here.
+ */
+export function topLevelObject(b: Uint8Array, start: number, end: number): number {
+  let i = skipWs(b, start, end);
+  if (i >= end) return -1 - Reason.TRUNCATED;
+  if (b[i] === 0x7b) return i;
+  i = skipValue(b, i, end);
+  if (i < 0) return -1 - scanFailure(i);
+  return -1 - (skipWs(b, i, end) === end ? Reason.UNKNOWN_MESSAGE : Reason.MALFORMED);
+}
