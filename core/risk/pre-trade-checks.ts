@@ -20,10 +20,9 @@
  * the position, settle the reservation and record realized PnL (which can
  * trip the kill switch), cancels release what is left.
  *
- * Hot path: typed arrays and integer calls only. Times reach the limiter as
- * one boxed number refreshed at most once per millisecond (a double handed to
- * a call V8 does not inline is boxed; a value read from a generic array is
- * already a box), so its windows see time in 1 ms steps.
+ * Hot path: typed arrays and integer calls only. The batch's clock reading
+ * reaches the limiter by position (tryAcquireOrderAt(regs, G.now)), never as a
+ * double argument, which V8 would box when it does not inline the call.
  */
 import { F64, I32, OrderFlag, OrderType, Side } from '../../ipc/frame-layout.js';
 import { InstrumentField, InstrumentStatus, SYMBOL_STRIDE } from '../../ipc/instrument-table-layout.js';
@@ -51,8 +50,7 @@ export interface RiskBuffers {
 }
 
 /** Float64 registers (indices into `regs`). */
-const G = { now: 0, boxedAt: 1, invExpQ: 2, invPnlQ: 3, checkedPrice: 4, fillQty: 5, fillPrice: 6 } as const;
-const BOX_REFRESH_NS = 1e6;
+const G = { now: 0, invExpQ: 1, invPnlQ: 2, checkedPrice: 3, fillQty: 4, fillPrice: 5 } as const;
 const MAX_PNL_UNITS = 2 ** 30;
 
 export class PreTradeChecker {
@@ -65,9 +63,7 @@ export class PreTradeChecker {
   /** Order limiter per venue (spot: the frame has no market field), or null when none is configured. */
   private readonly limiterOf: ReadonlyArray<RateLimiter | null>;
   private readonly symbols: number;
-  private readonly regs = new Float64Array(7);
-  /** [1] = the batch time as a box, for limiter calls; [0] keeps the array's elements generic. */
-  private readonly nowBox: unknown[] = [{}, 0];
+  private readonly regs = new Float64Array(6);
 
   constructor(
     private readonly instruments: Float64Array,
@@ -88,7 +84,6 @@ export class PreTradeChecker {
     this.orders = new OrderTable(live.limit, this.symbols);
     this.regs[G.invExpQ] = 1 / this.exposure.exposureQuantum;
     this.regs[G.invPnlQ] = 1 / this.exposure.pnlQuantum;
-    this.regs[G.boxedAt] = -Infinity;
   }
 
   /** Price the last accepted order was valued at (its limit, or the reference for a market order). */
@@ -100,12 +95,7 @@ export class PreTradeChecker {
   beginBatch(): void {
     this.limits.refresh();
     this.clock.update();
-    const now = this.clock.reading[0];
-    this.regs[G.now] = now;
-    if (now - this.regs[G.boxedAt] >= BOX_REFRESH_NS) {
-      this.nowBox[1] = now;
-      this.regs[G.boxedAt] = now;
-    }
+    this.regs[G.now] = this.clock.reading[0];
   }
 
   /** Would this order only shrink |position| even if every open order on its side filled first? */
@@ -223,7 +213,7 @@ export class PreTradeChecker {
     if (this.live.size >= this.live.limit) return Reason.OPEN_ORDER_TABLE_FULL;
     if ((i32[base + I32.flags] & OrderFlag.ReduceOnly) !== 0 && !reducing) return Reason.REDUCE_ONLY_VIOLATION;
     const limiter = this.limiterOf[i32[base + I32.venue]];
-    if (limiter !== null && !limiter.tryAcquireOrder(this.nowBox[1] as number)) return Reason.RATE_LIMITED;
+    if (limiter !== null && !limiter.tryAcquireOrderAt(this.regs, G.now)) return Reason.RATE_LIMITED;
     return Reason.ACCEPTED;
   }
 
