@@ -17,27 +17,48 @@ describe('feed through the engine', function () {
   this.timeout(60_000);
 
   it('binance feed-sim -> engine: ticks reach workers, stall -> MARKET_DATA_STALE, garbage counted, no order lost', async () => {
-    const sim = await FeedSim.start({
-      venue: 'binance',
-      rate: 2000,
-      symbols: 4,
-      durationMs: 20_000,
-      schedule: [
-        { kind: 'stall', atMs: 1500, arg: 1500 },
-        { kind: 'garbage', atMs: 3500, arg: 20 },
-      ],
-    });
+    // Faults are injected once the engine shows it trades on live ticks, not
+    // on a clock started with the simulator: a slow start must not let the
+    // stall pass before the engine is there to see it.
+    const sim = await FeedSim.start({ venue: 'binance', rate: 2000, symbols: 4, durationMs: 60_000 });
     try {
-      const args = ['--feed', sim.url('/ws'), '--venue', 'binance', '--subscribe', 'BTC/USDT,ETH/USDT,SOL/USDT,BNB/USDT', '--stale-ms', '500', '--rate', '5000', '--duration', '5', '--metrics', 'json', '--workers', '2'];
+      const args = ['--feed', sim.url('/ws'), '--venue', 'binance', '--subscribe', 'BTC/USDT,ETH/USDT,SOL/USDT,BNB/USDT', '--stale-ms', '500', '--rate', '5000', '--duration', '0', '--metrics', 'json', '--workers', '2'];
       const child = spawn(`${root}taskset.sh`, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
+      const lines: Array<Record<string, any>> = [];
+      let partial = '';
       let err = '';
-      child.stdout.on('data', (d) => (out += d));
+      let phase: 'warm' | 'stalled' | 'stale-seen' | 'done' = 'warm';
+      const after = (ms: number, f: () => void) => setTimeout(f, ms);
       child.stderr.on('data', (d) => (err += d));
+      child.stdout.on('data', (d) => {
+        partial += d;
+        const parts = partial.split('\n');
+        partial = parts.pop()!;
+        for (const l of parts) {
+          if (!l.startsWith('{')) continue;
+          const line = JSON.parse(l);
+          lines.push(line);
+          if (phase === 'warm' && line.msg === 'metrics' && line.feed?.ticks > 0 && line.accepted > 0) {
+            phase = 'stalled';
+            sim.inject({ kind: 'stall', arg: 1500 });
+          } else if (phase === 'stalled' && line.msg === 'feed silent: reference prices stale') {
+            phase = 'stale-seen';
+            after(2000, () => {
+              sim.inject({ kind: 'garbage', arg: 20 });
+              after(1500, () => {
+                phase = 'done';
+                child.kill('SIGINT');
+              });
+            });
+          }
+        }
+      });
+      const guard = after(45_000, () => child.kill('SIGINT'));
       const code = await new Promise((r) => child.on('close', r));
+      clearTimeout(guard);
+      expect(phase, 'every fault injected before the engine stopped').to.equal('done');
       expect(code, err).to.equal(0);
-      const lines = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
-      const summary = lines.find((l) => l.msg === 'summary');
+      const summary = lines.find((l) => l.msg === 'summary')!;
       expect(summary.decided).to.equal(summary.generated);
       expect(summary.lost).to.equal(0);
       expect(summary.feed.ticks).to.be.greaterThan(3000);
@@ -46,7 +67,6 @@ describe('feed through the engine', function () {
       expect(summary.tickLatencyUs.count).to.be.greaterThan(3000);
       expect(summary.rejected.MARKET_DATA_STALE ?? 0).to.be.greaterThan(0);
       expect(summary.accepted).to.be.greaterThan(summary.generated / 2); // priced off the live references
-      expect(lines.some((l) => l.msg === 'feed silent: reference prices stale')).to.equal(true);
     } finally {
       await sim.close();
     }
