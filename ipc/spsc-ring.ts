@@ -2,8 +2,19 @@
  * Single-producer / single-consumer ring of 64-byte slots in one
  * SharedArrayBuffer (after LMAX Disruptor, Agrona's OneToOneRingBuffer, rtrb).
  *
- * Layout (byte offsets; 128-byte lines so that no two writers share a line,
- * not even through the adjacent-line prefetcher):
+ * The buffer opens with a lead-in, then the ring proper at byte `lead`:
+ *
+ *   0          4                                lead (128..255, lead % 128 chosen so that
+ *   +----------+--------------------------------+  the ring starts on a 128-byte line of
+ *   | lead i32 | unused                         |  real memory), then header and slots:
+ *   +----------+--------------------------------+
+ *   lead       creator, once, before the buffer is shared. A SharedArrayBuffer's memory starts
+ *              16 bytes past a cache line here (ipc/buffer-address.ts); without the lead-in every
+ *              64-byte slot would straddle two lines and two frames would share each line.
+ *              Where the address cannot be read, lead = 128 (correct, not aligned).
+ *
+ * Ring proper (byte offsets from `lead`; 128-byte lines so that no two writers
+ * share a line, not even through the adjacent-line prefetcher):
  *
  *   0                   128                 256                 384                 512
  *   +-------------------+-------------------+-------------------+-------------------+----------------------
@@ -22,7 +33,7 @@
  *   producerWaiting  producer. 1 while the producer may be in Atomics.wait on `head`; the
  *                    consumer notifies after releasing when it reads 1 (block strategy only).
  *
- * A slot at position p lives at byte SLOTS_BYTE + (p & mask) * 64. Positions are
+ * A slot at position p lives at byte lead + 512 + (p & mask) * 64. Positions are
  * int32 that wrap; differences are taken with `| 0`, which is exact while
  * capacity <= 2^30. Each side keeps a private cache of the other side's
  * position and re-reads the shared one only when the ring looks full (producer)
@@ -34,8 +45,12 @@
  * consumer's Atomics.load(tail) that sees that value (release/acquire pair);
  * likewise head orders the consumer's reads before the producer's reuse.
  */
+import { bufferAddressMod } from './buffer-address.js';
 import { FRAME_BYTES } from './frame-layout.js';
 
+/** Bytes before the ring proper; the int32 at byte 0 says where in them it starts. */
+export const RING_LEAD_BYTES = 256;
+const LINE_BYTES = 128;
 export const RING_HEADER_BYTES = 512;
 const TAIL = 0;
 const FULL_COUNT = 1;
@@ -48,34 +63,47 @@ export const MIN_RING_SLOTS = 2;
 export const MAX_RING_SLOTS = 1 << 24;
 
 export function ringBytes(slots: number): number {
-  return RING_HEADER_BYTES + slots * FRAME_BYTES;
+  return RING_LEAD_BYTES + RING_HEADER_BYTES + slots * FRAME_BYTES;
 }
 
 export function createRingBuffer(slots: number): SharedArrayBuffer {
   if (!Number.isInteger(slots) || slots < MIN_RING_SLOTS || slots > MAX_RING_SLOTS || (slots & (slots - 1)) !== 0) {
     throw new RangeError(`ring slots must be a power of two in [${MIN_RING_SLOTS}, ${MAX_RING_SLOTS}], got ${slots}`);
   }
-  return new SharedArrayBuffer(ringBytes(slots));
+  const sab = new SharedArrayBuffer(ringBytes(slots));
+  const misalign = bufferAddressMod(sab, LINE_BYTES);
+  const lead = misalign < 0 ? LINE_BYTES : LINE_BYTES + ((LINE_BYTES - misalign) & (LINE_BYTES - 1));
+  // Plain write: the buffer is not shared yet; postMessage orders it before any reader.
+  new Int32Array(sab, 0, 1)[0] = lead;
+  return sab;
 }
 
-/** Shared views and geometry; both ends derive the capacity from the buffer size. */
+/** Byte offset of the ring proper (header, then slots) in a ring buffer. */
+export function ringLead(sab: SharedArrayBuffer): number {
+  return new Int32Array(sab, 0, 1)[0];
+}
+
+/** Shared views (from `lead` on) and geometry; both ends derive the capacity from the buffer size. */
 class RingView {
   readonly sab: SharedArrayBuffer;
+  /** Byte offset of the views in the buffer. */
+  readonly lead: number;
   readonly i32: Int32Array;
   readonly f64: Float64Array;
-  readonly u8: Uint8Array;
   readonly capacity: number;
   readonly mask: number;
 
   constructor(sab: SharedArrayBuffer) {
-    const slots = (sab.byteLength - RING_HEADER_BYTES) / FRAME_BYTES;
-    if (!Number.isInteger(slots) || slots < MIN_RING_SLOTS || (slots & (slots - 1)) !== 0) {
+    const slots = (sab.byteLength - RING_LEAD_BYTES - RING_HEADER_BYTES) / FRAME_BYTES;
+    const lead = sab.byteLength >= 4 ? ringLead(sab) : -1;
+    if (!Number.isInteger(slots) || slots < MIN_RING_SLOTS || (slots & (slots - 1)) !== 0 || !(lead >= LINE_BYTES && lead < RING_LEAD_BYTES && lead % 8 === 0)) {
       throw new RangeError(`not a ring buffer: ${sab.byteLength} bytes`);
     }
+    const bytes = RING_HEADER_BYTES + slots * FRAME_BYTES;
     this.sab = sab;
-    this.i32 = new Int32Array(sab);
-    this.f64 = new Float64Array(sab);
-    this.u8 = new Uint8Array(sab);
+    this.lead = lead;
+    this.i32 = new Int32Array(sab, lead, bytes >> 2);
+    this.f64 = new Float64Array(sab, lead, bytes >> 3);
     this.capacity = slots;
     this.mask = slots - 1;
   }

@@ -10,10 +10,13 @@ import {
   MAX_RING_SLOTS,
   MIN_RING_SLOTS,
   RING_HEADER_BYTES,
+  RING_LEAD_BYTES,
+  ringLead,
   ringBytes,
   RingConsumer,
   RingProducer,
 } from '../ipc/spsc-ring.js';
+import { bufferAddressMod } from '../ipc/buffer-address.js';
 import { applyWaitStrategy, ConsumerIdler, WAIT_STRATEGIES } from '../ipc/wait-strategy.js';
 import { checkPattern, writePattern } from './fixtures/ring-frame-pattern.js';
 import { seedPositions } from './fixtures/ring-seed-positions.js';
@@ -72,9 +75,10 @@ function countAtomics(body: () => void): { loads: number; stores: number } {
 
 describe('spsc-ring (one thread)', () => {
   describe('geometry', () => {
-    it('sizes a ring as a 512-byte header plus 64 bytes per slot', () => {
+    it('sizes a ring as a 256-byte lead-in, a 512-byte header and 64 bytes per slot', () => {
       expect(RING_HEADER_BYTES).to.equal(512);
-      expect(ringBytes(8)).to.equal(512 + 8 * FRAME_BYTES);
+      expect(RING_LEAD_BYTES).to.equal(256);
+      expect(ringBytes(8)).to.equal(256 + 512 + 8 * FRAME_BYTES);
       for (const slots of [MIN_RING_SLOTS, 4, 1024]) {
         const { p, c } = makeRing(slots);
         expect(p.sab.byteLength).to.equal(ringBytes(slots));
@@ -90,11 +94,26 @@ describe('spsc-ring (one thread)', () => {
     });
 
     it('refuses to attach to a buffer that is not a ring', () => {
-      for (const bytes of [RING_HEADER_BYTES, ringBytes(1), ringBytes(3), ringBytes(4) + 8]) {
+      for (const bytes of [0, RING_HEADER_BYTES, ringBytes(1), ringBytes(3), ringBytes(4) + 8, ringBytes(4)]) {
+        // ringBytes(4) has the size of a ring but no lead recorded at byte 0.
         const sab = new SharedArrayBuffer(bytes);
         expect(() => new RingProducer(sab), String(bytes)).to.throw(RangeError);
         expect(() => new RingConsumer(sab), String(bytes)).to.throw(RangeError);
       }
+    });
+
+    it('starts the ring proper on a 128-byte line of real memory, so each slot has a cache line of its own', function () {
+      const sab = createRingBuffer(16);
+      const misalign = bufferAddressMod(sab, 128);
+      if (misalign < 0) this.skip(); // the address cannot be read here: lead 128, unaligned but correct
+      const lead = ringLead(sab);
+      expect(lead).to.be.within(128, RING_LEAD_BYTES - 8);
+      expect((misalign + lead) % 128).to.equal(0);
+      const p = new RingProducer(sab);
+      expect(p.lead).to.equal(lead);
+      expect(((misalign + lead + p.slotI32(0) * 4) % 64)).to.equal(0);
+      // The last slot ends inside the buffer.
+      expect(lead + (p.slotI32(15) + FRAME_I32) * 4).to.be.at.most(sab.byteLength);
     });
 
     it('maps position p to slot p & mask, after the header, 16 int32 apart', () => {
@@ -105,8 +124,8 @@ describe('spsc-ring (one thread)', () => {
       expect(slots).to.deep.equal([first, first + FRAME_I32, first + 2 * FRAME_I32, first + 3 * FRAME_I32]);
       expect(p.slotI32(5)).to.equal(first + FRAME_I32);
       expect(p.slotI32(-1)).to.equal(first + 3 * FRAME_I32);
-      // The last slot ends exactly at the end of the buffer.
-      expect((first + 4 * FRAME_I32) * 4).to.equal(p.sab.byteLength);
+      // The last slot ends exactly at the end of the views.
+      expect((first + 4 * FRAME_I32) * 4).to.equal(p.i32.byteLength);
     });
   });
 
@@ -225,8 +244,8 @@ describe('spsc-ring (one thread)', () => {
         }
         got += consume(c, got, 8);
         expect(got).to.equal(sent);
-        const i32 = new Int32Array(sab);
-        // tail (byte 0) and head (byte 128) both moved `sent` positions, wrapping as int32.
+        const i32 = new Int32Array(sab, ringLead(sab));
+        // tail (byte 0 of the ring proper) and head (byte 128) both moved `sent` positions, wrapping as int32.
         expect(i32[0]).to.equal((start + sent) | 0);
         expect(i32[32]).to.equal((start + sent) | 0);
       });
@@ -418,7 +437,7 @@ describe('spsc-ring (one thread)', () => {
       const slots = 16;
       const start = INT32_MAX - 50_000;
       const { sab, p, c } = makeRing(slots, start);
-      const i32 = new Int32Array(sab);
+      const i32 = new Int32Array(sab, ringLead(sab));
       let claimed = 0;
       let published = 0;
       let read = 0;
