@@ -24,4 +24,25 @@ describe('LiveOrderSet', () => {
     }
     for (const id of ref) expect(set.has(id)).to.equal(true);
   });
+
+  it('agrees with a Set for sequential, strided and clustered ids (a sliding window of live orders)', () => {
+    for (const [stride, base] of [[1, 0], [1, 2 ** 45 - 3], [8, 0], [11, 5], [1 << 16, 0], [2 ** 32, 7], [2 ** 35, 0]]) {
+      const set = new LiveOrderSet(1 << 10);
+      const ref = new Set<number>();
+      const window = 500;
+      for (let i = 0; i < 20_000; i++) {
+        const id = base + i * stride;
+        expect(set.insert(id), `insert ${id}`).to.equal(Insert.Added);
+        ref.add(id);
+        if (i >= window) {
+          const old = base + (i - window) * stride;
+          expect(set.take(old), `take ${old}`).to.not.equal(-1);
+          ref.delete(old);
+        }
+        expect(set.size).to.equal(ref.size);
+      }
+      for (const id of ref) expect(set.has(id), `has ${id}`).to.equal(true);
+      expect(set.has(base + 20_000 * stride)).to.equal(false);
+    }
+  });
 });
