@@ -51,6 +51,19 @@ describe('launcher (taskset.sh)', function () {
     expect(started).to.include.keys('core', 'tid', 'pinVerified');
   });
 
+  it('once warm, neither main nor the worker collects garbage at --rate max (paced runs share the same loop)', async () => {
+    const { code, lines, stderr } = await run(['--duration', '9', '--metrics', 'json', '--rate', 'max', '--workers', '1', '--wait', 'spin']);
+    expect(code, stderr).to.equal(0);
+    const metrics = lines.filter((l) => l.msg === 'metrics') as Array<Line & { elapsedS: number; ordersPerS: number; gc: { main: number; workers: number } }>;
+    // Seconds 3 to 8: after warm-up, before the shutdown line. A per-pass allocation
+    // (one heap number a pass was enough) shows up as several collections a second.
+    const warm = metrics.find((l) => l.elapsedS === 3)!;
+    const last = metrics.find((l) => l.elapsedS === 8)!;
+    expect(last.ordersPerS, 'orders flowed').to.be.greaterThan(10_000);
+    expect(last.gc.main - warm.gc.main, 'main GCs, seconds 3-8').to.equal(0);
+    expect(last.gc.workers - warm.gc.workers, 'worker GCs, seconds 3-8').to.equal(0);
+  });
+
   it('stops gracefully on SIGINT when running until a signal', async () => {
     const { code, lines, stderr } = await run(['--duration', '0', '--metrics', 'json', '--rate', '20000'], 2500);
     expect(code, stderr).to.equal(0);
