@@ -12,7 +12,11 @@ fi
 # V8's memory reducer collects garbage about 8 s after start-up and again
 # whenever allocation looks idle, to shrink the heap: on an engine that
 # allocates nothing once warm, that is the only garbage collection left.
-node_flags=(--no-memory-reducer)
+# On-stack replacement: a hot-path function first optimised mid-loop (OSR)
+# sometimes kept being entered through its unoptimised code, which boxes
+# every double (main collected 3-4 times a second in one run of five); every
+# hot loop here returns often, so plain optimisation on the next call suffices.
+node_flags=(--no-memory-reducer --no-use-osr)
 if command -v taskset >/dev/null 2>&1 && taskset -c 0 true 2>/dev/null; then
   exec taskset -c 0 node "${node_flags[@]}" "$entry" "$@"
 fi

@@ -47,6 +47,43 @@ export class ConsumerIdler {
   }
 }
 
+const NAP_CELL = new Int32Array(new SharedArrayBuffer(4));
+
+/** Sleeps `ms` in Atomics.wait on a word nobody notifies (Node allows it on the main thread). */
+function timedNap(ms: number): void {
+  Atomics.wait(NAP_CELL, 0, 0, ms);
+}
+
+/**
+ * Main thread's idle policy between passes with nothing to do (no decision to
+ * collect, no order due). spin: poll again. yield: poll, then nap 50 µs in
+ * Atomics.wait and poll again (a timer would nap a whole millisecond and hold
+ * every order due meanwhile). block: sleep on a timer until the next order is
+ * due; an idle main burns no CPU, and its orders leave up to ~1 ms late.
+ */
+export class MainIdler {
+  private idleSpins = 0;
+
+  constructor(
+    readonly strategy: WaitStrategyName,
+    private readonly nap: (ms: number) => void = timedNap,
+  ) {}
+
+  /** True when the caller should leave its loop and sleep on a timer (block); otherwise it polls again. */
+  idle(): boolean {
+    if (this.strategy === 'spin') return false;
+    if (this.strategy === 'block') return true;
+    if (++this.idleSpins < YIELD_SPINS) return false;
+    this.idleSpins = 0;
+    this.nap(YIELD_NAP_MS);
+    return false;
+  }
+
+  busy(): void {
+    this.idleSpins = 0;
+  }
+}
+
 /** Configures both ends of a ring for a strategy: block needs the wake-up handshake. */
 export function applyWaitStrategy(
   strategy: WaitStrategyName,

@@ -64,6 +64,15 @@ describe('launcher (taskset.sh)', function () {
     expect(last.gc.workers - warm.gc.workers, 'worker GCs, seconds 3-8').to.equal(0);
   });
 
+  it('--wait yield sends paced orders on time: main naps in place, not on a 1 ms timer', async () => {
+    const { code, lines, stderr } = await run(['--duration', '3', '--metrics', 'json', '--rate', '20000', '--workers', '1', '--wait', 'yield']);
+    expect(code, stderr).to.equal(0);
+    const summary = lines.find((l) => l.msg === 'summary') as Line & { decided: number; generated: number; latencyUs: { p50: number } };
+    expect(summary.decided).to.equal(summary.generated);
+    // A timer nap holds every order due meanwhile: p50 near 500 µs. In-place naps: a few µs here.
+    expect(summary.latencyUs.p50).to.be.below(250);
+  });
+
   it('stops gracefully on SIGINT when running until a signal', async () => {
     const { code, lines, stderr } = await run(['--duration', '0', '--metrics', 'json', '--rate', '20000'], 2500);
     expect(code, stderr).to.equal(0);

@@ -17,7 +17,7 @@ import {
   RingProducer,
 } from '../ipc/spsc-ring.js';
 import { bufferAddressMod } from '../ipc/buffer-address.js';
-import { applyWaitStrategy, ConsumerIdler, WAIT_STRATEGIES } from '../ipc/wait-strategy.js';
+import { applyWaitStrategy, ConsumerIdler, MainIdler, WAIT_STRATEGIES } from '../ipc/wait-strategy.js';
 import { checkPattern, writePattern } from './fixtures/ring-frame-pattern.js';
 import { seedPositions } from './fixtures/ring-seed-positions.js';
 
@@ -418,6 +418,46 @@ describe('spsc-ring (one thread)', () => {
       const { idler, sleeps } = idlerWithSpy('block');
       for (let i = 0; i < 3; i++) idler.idle();
       expect(sleeps).to.deep.equal([250, 250, 250]);
+    });
+  });
+
+  describe('main thread idler', () => {
+    const spy = (strategy: 'spin' | 'yield' | 'block') => {
+      const naps: number[] = [];
+      return { idler: new MainIdler(strategy, (ms) => naps.push(ms)), naps };
+    };
+
+    it('spin polls again at once and never naps', () => {
+      const { idler, naps } = spy('spin');
+      for (let i = 0; i < 5000; i++) expect(idler.idle()).to.equal(false);
+      expect(naps).to.deep.equal([]);
+    });
+
+    it('yield polls 2000 times, then naps 50 µs in place (no 1 ms timer), and busy() restarts the count', () => {
+      const { idler, naps } = spy('yield');
+      for (let i = 0; i < 1999; i++) expect(idler.idle()).to.equal(false);
+      expect(naps).to.deep.equal([]);
+      expect(idler.idle()).to.equal(false);
+      expect(naps).to.deep.equal([0.05]);
+      for (let i = 0; i < 1000; i++) idler.idle();
+      idler.busy();
+      for (let i = 0; i < 1999; i++) idler.idle();
+      expect(naps).to.have.length(1);
+    });
+
+    it('block hands back to the event loop (a timer until the next order) on the first idle pass', () => {
+      const { idler, naps } = spy('block');
+      expect(idler.idle()).to.equal(true);
+      expect(naps).to.deep.equal([]);
+    });
+
+    it('the default nap really sleeps, briefly', () => {
+      const idler = new MainIdler('yield');
+      const t0 = performance.now();
+      for (let i = 0; i < 2000; i++) idler.idle();
+      const ms = performance.now() - t0;
+      expect(ms).to.be.at.least(0.04);
+      expect(ms).to.be.below(50);
     });
   });
 
