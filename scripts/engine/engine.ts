@@ -24,6 +24,7 @@ import { GcMeter } from '../../core/metrics/gc-meter.js';
 import { ControlOp } from '../../ipc/frame-layout.js';
 import { createInstrumentTable } from '../../ipc/instrument-table-layout.js';
 import { createRingBuffer } from '../../ipc/spsc-ring.js';
+import { MainIdler } from '../../ipc/wait-strategy.js';
 import { WorkerStat, createWorkerStats, workerStatsView } from '../../ipc/worker-stats-layout.js';
 import type { EngineWorkerConfig } from '../../workers/worker-config.js';
 import { Collector } from './collector.js';
@@ -227,11 +228,11 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
     T[NEXT_BEAT] = now + HEARTBEAT_NS;
   };
 
-  /** Idle: sleep until the next order is due (timers have ~1 ms resolution). */
-  const idle = (): void => {
+  /** Blocked and idle: sleep until the next order is due (timers have ~1 ms resolution). */
+  const sleep = (): void => {
     const now = clock.reading[0];
     const waitMs = Math.max(0, Math.min((feed.nextDueNs - now) / 1e6 - 1, (T[NEXT_REPORT] - now) / 1e6));
-    setTimeout(slice, opts.wait === 'block' ? waitMs : 0);
+    setTimeout(slice, waitMs);
   };
 
   /**
@@ -240,6 +241,7 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
    * passing `now` to them would make V8 box it on every pass, ahead of the
    * branch that guards the call.
    */
+  const idler = new MainIdler(opts.wait);
   const slice = (): void => {
     // With a feed, its WebSocket events run between slices: keep slices short.
     clock.update();
@@ -257,8 +259,9 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
         return;
       }
       if (now >= T[SLICE_END]) break;
-      if (work === 0 && opts.wait !== 'spin') {
-        idle();
+      if (work !== 0) idler.busy();
+      else if (idler.idle()) {
+        sleep();
         return;
       }
     }
