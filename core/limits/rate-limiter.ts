@@ -124,8 +124,10 @@ export class RateLimiter {
     const limit = i32[b + Rule.limit];
     const fb = b >> 1;
     const cur = Math.floor((nowNs + this.f64[fb + Rule.offsetNsF64]) / this.f64[fb + Rule.windowNsF64]) & tagMask;
+    // Plain first read (an Atomics.load costs ~15 ns here): the CAS admits only from the
+    // state it finds, and hands that state back when ours was old.
+    let v = i32[b + Rule.state];
     for (;;) {
-      const v = Atomics.load(i32, b + Rule.state);
       const tag = v >>> bits;
       let base: number;
       let t: number;
@@ -142,10 +144,12 @@ export class RateLimiter {
       }
       if (base + cost > limit) return false;
       // Succeeds only from the state that was checked: the window's count never passes the limit.
-      if (Atomics.compareExchange(i32, b + Rule.state, v, (t << bits) | (base + cost)) === v) {
+      const seen = Atomics.compareExchange(i32, b + Rule.state, v, (t << bits) | (base + cost));
+      if (seen === v) {
         this.charged[r] = t;
         return true;
       }
+      v = seen;
     }
   }
 
@@ -161,16 +165,18 @@ export class RateLimiter {
     const tau = i32[b + Rule.tauUs];
     const inc = cost * i32[b + Rule.emitUs];
     const now = microseconds(nowNs);
+    let v = i32[b + Rule.state]; // plain first read, checked by the CAS (as in takeWindow)
     for (;;) {
-      const v = Atomics.load(i32, b + Rule.state);
       const d = (v - now) | 0;
       // Booked ahead of now (a little more than tau only when our clock reading lags another thread's); else full.
       const ahead = d > 0 && d <= tau + STALE_US ? d : 0;
       if (ahead + inc > tau) return false;
-      if (Atomics.compareExchange(i32, b + Rule.state, v, (now + ahead + inc) | 0) === v) {
+      const seen = Atomics.compareExchange(i32, b + Rule.state, v, (now + ahead + inc) | 0);
+      if (seen === v) {
         this.charged[r] = BOOKED;
         return true;
       }
+      v = seen;
     }
   }
 
