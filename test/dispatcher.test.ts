@@ -77,6 +77,27 @@ describe('dispatcher', () => {
     ]);
   });
 
+  it('fills at the market mid when given one (no spread booked as profit), else at the decision price', () => {
+    const fillPrice = (d: Dispatcher, ring: SharedArrayBuffer, symbol: number): number => {
+      d.queueFill(0, decisionFrame(symbol, 7, 1).i32, decisionFrame(symbol, 7, 1).f64, 0);
+      d.flush(0);
+      d.publishAll();
+      const c = new RingConsumer(ring);
+      const b = c.frameAt(0);
+      expect(c.i32[b + I32.kind]).to.equal(FrameKind.Fill);
+      return c.f64[(b >> 1) + F64.price];
+    };
+    const mids = new Float64Array([101.5, 0, NaN, 99]);
+    let ring = createRingBuffer(4);
+    expect(fillPrice(new Dispatcher([ring], 4, 'spin', mids), ring, 0)).to.equal(101.5);
+    for (const noMid of [1, 2]) {
+      ring = createRingBuffer(4);
+      expect(fillPrice(new Dispatcher([ring], 4, 'spin', mids), ring, noMid), `mid ${mids[noMid]}`).to.equal(100);
+    }
+    ring = createRingBuffer(4);
+    expect(fillPrice(new Dispatcher([ring], 4, 'spin'), ring, 3)).to.equal(100);
+  });
+
   it('never drops fills: they wait for room and go out in order, before newer frames', () => {
     const ring = createRingBuffer(4);
     const d = new Dispatcher([ring], 4, 'spin');

@@ -156,6 +156,11 @@ export class OrderGenerator {
   }
 
 
+  /** The market's mid per symbol as the generator sees it now (read-only: the stand-in exchange fills at it). */
+  get mids(): Float64Array {
+    return this.mid;
+  }
+
   /** Kind of the prepared event (FrameKind.MarketTick or FrameKind.NewOrder). */
   get kind(): number {
     return this.n32[N.kind];

@@ -45,6 +45,12 @@ export class Dispatcher {
     rings: readonly SharedArrayBuffer[],
     readonly symbols: number,
     wait: WaitStrategyName,
+    /**
+     * The stand-in exchange's fill price per symbol (the market's mid), or null to fill at
+     * the decision's price. An immediate fill at a passive limit price would book the spread
+     * as profit on every round trip; at the mid it books neither edge nor spread.
+     */
+    private readonly fillPrices: Float64Array | null = null,
   ) {
     this.producers = rings.map((sab) => {
       const p = new RingProducer(sab);
@@ -150,6 +156,9 @@ export class Dispatcher {
     const d = base >> 1;
     f[i * FILL_STRIDE] = f64[d + F64.clientId];
     f[i * FILL_STRIDE + 1] = f64[d + F64.price];
+    const s = i32[base + I32.symbol];
+    const prices = this.fillPrices;
+    if (prices !== null && s >= 0 && s < prices.length && prices[s] > 0 && prices[s] < Infinity) f[i * FILL_STRIDE + 1] = prices[s];
     f[i * FILL_STRIDE + 2] = f64[d + F64.quantity];
     this.fillI32[w][i * 2] = i32[base + I32.side];
     this.fillI32[w][i * 2 + 1] = i32[base + I32.symbol];

@@ -94,7 +94,7 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
   let window = 1 << 16;
   while (window < 4 * opts.workers * opts.ringSlots) window <<= 1;
   const ledger = new DecisionLedger(window);
-  const dispatcher = new Dispatcher(inRings, instruments.length, opts.wait);
+  const dispatcher = new Dispatcher(inRings, instruments.length, opts.wait, gen.mids);
   const collector = new Collector(outRings, ledger, dispatcher, risk.registry.breakers, clock);
 
   let fatal: string | undefined;
