@@ -12,14 +12,12 @@
 import { FastShape } from './fast-shape.js';
 import { Reason } from './feed-stats.js';
 import { fieldStatus, readNumber, readString, readSymbol, strEnd, strStart, symbolId } from './field-reader.js';
-import { ascii, bytesAre, closed, keyEnd, keyEscaped, keyIs, keyStart, objectNext, objectStart, skipValue, skipWs } from './json-scanner.js';
+import { LBRACE, RBRACE, ascii, bytesAre, closed, keyEnd, keyEscaped, keyIs, keyStart, objectNext, objectStart, skipValue, skipWs } from './json-scanner.js';
 import { MessageScratch } from './message-scratch.js';
 import type { SymbolMap } from './symbol-map.js';
 import { TickBatch, putBook, putTrade, requireFields } from './tick-batch.js';
 import { KEY_ESCAPED, MessageKind, scanFailure, topLevelObject, type VenueParser } from './venue-parser.js';
 
-const LBRACE = 0x7b;
-const RBRACE = 0x7d;
 
 // Item fields. Two items: the message itself (RAW) and a combined stream's "data" (DATA).
 const U = 0;

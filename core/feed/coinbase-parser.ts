@@ -15,6 +15,11 @@ import { FastShape } from './fast-shape.js';
 import { Reason } from './feed-stats.js';
 import { fieldStatus, readNumber, readString, readSymbol, strEnd, strStart, symbolId } from './field-reader.js';
 import {
+  COMMA,
+  LBRACE,
+  LBRACKET,
+  RBRACE,
+  RBRACKET,
   arrayNext,
   arrayStart,
   ascii,
@@ -32,16 +37,9 @@ import {
 import { MessageScratch } from './message-scratch.js';
 import type { SymbolMap } from './symbol-map.js';
 import { TickBatch, putBook, requireFields } from './tick-batch.js';
-import { DEFAULT_BATCH_CAPACITY, KEY_ESCAPED, MessageKind, scanFailure, topLevelObject, type VenueParser } from './venue-parser.js';
+import { ABSENT, DEFAULT_BATCH_CAPACITY, KEY_ESCAPED, MessageKind, scanFailure, topLevelObject, type VenueParser } from './venue-parser.js';
 
-const LBRACE = 0x7b;
-const RBRACE = 0x7d;
-const LBRACKET = 0x5b;
-const RBRACKET = 0x5d;
-const COMMA = 0x2c;
 const MAX_SEQ = 9007199254740992;
-/** Status of a message-level member the message did not carry. */
-const ABSENT = -1;
 
 // Ticker fields.
 const PRODUCT = 0;

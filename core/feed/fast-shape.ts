@@ -22,10 +22,9 @@
  */
 import { parseDecimalWide } from './decimal-parser.js';
 import { Reason } from './feed-stats.js';
-import { skipNumber } from './json-scanner.js';
+import { QUOTE, skipNumber } from './json-scanner.js';
 import type { SymbolMap } from './symbol-map.js';
 
-const QUOTE = 0x22;
 
 /** Masks of the first 1..3 bytes of a little-endian word. */
 const TAIL_MASK = Int32Array.of(0, 0xff, 0xffff, 0xffffff);

@@ -10,10 +10,9 @@
  */
 import { parseDecimal } from './decimal-parser.js';
 import { Reason } from './feed-stats.js';
-import { ScanError, ascii, bytesAre, scanString, skipValue, strEscaped } from './json-scanner.js';
+import { QUOTE, ScanError, ascii, bytesAre, scanString, skipValue, strEscaped } from './json-scanner.js';
 import type { SymbolMap } from './symbol-map.js';
 
-const QUOTE = 0x22;
 const MINUS = 0x2d;
 const ZERO = 0x30;
 const NINE = 0x39;

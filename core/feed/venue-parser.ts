@@ -42,6 +42,8 @@ export interface VenueParser {
 
 /** A parser's own scan error: a key it must compare holds an escape. */
 export const KEY_ESCAPED = -4;
+/** Status of a message-level member the message did not carry. */
+export const ABSENT = -1;
 
 /** Reason for a negative scan result. */
 export function scanFailure(code: number): number {
