@@ -235,13 +235,13 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
     setTimeout(slice, waitMs);
   };
 
+  const idler = new MainIdler(opts.wait);
   /**
    * The main loop, in slices so timers and I/O get their turn. The rare work
    * lives in functions of its own that read the clock register themselves:
    * passing `now` to them would make V8 box it on every pass, ahead of the
    * branch that guards the call.
    */
-  const idler = new MainIdler(opts.wait);
   const slice = (): void => {
     // With a feed, its WebSocket events run between slices: keep slices short.
     clock.update();
