@@ -11,7 +11,7 @@
  *   lead       creator, once, before the buffer is shared. A SharedArrayBuffer's memory starts
  *              16 bytes past a cache line here (ipc/buffer-address.ts); without the lead-in every
  *              64-byte slot would straddle two lines and two frames would share each line.
- *              Where the address cannot be read, lead = 128 (correct, not aligned).
+ *              Where the address cannot be read (or is not 8-aligned), lead = 128 (correct, not aligned).
  *
  * Ring proper (byte offsets from `lead`; 128-byte lines so that no two writers
  * share a line, not even through the adjacent-line prefetcher):
@@ -72,7 +72,8 @@ export function createRingBuffer(slots: number): SharedArrayBuffer {
   }
   const sab = new SharedArrayBuffer(ringBytes(slots));
   const misalign = bufferAddressMod(sab, LINE_BYTES);
-  const lead = misalign < 0 ? LINE_BYTES : LINE_BYTES + ((LINE_BYTES - misalign) & (LINE_BYTES - 1));
+  // Float64 views need a multiple of 8: memory not 8-aligned (never seen) keeps lead 128, unaligned.
+  const lead = misalign < 0 || misalign % 8 !== 0 ? LINE_BYTES : LINE_BYTES + ((LINE_BYTES - misalign) & (LINE_BYTES - 1));
   // Plain write: the buffer is not shared yet; postMessage orders it before any reader.
   new Int32Array(sab, 0, 1)[0] = lead;
   return sab;
