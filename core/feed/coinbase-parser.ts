@@ -13,7 +13,7 @@
  */
 import { FastShape } from './fast-shape.js';
 import { Reason } from './feed-stats.js';
-import { fieldStatus, readNumber, readString, readSymbol, strEnd, strStart, symbolId } from './field-reader.js';
+import { fieldStatus, readItemField, readNumber, readString, strEnd, strStart } from './field-reader.js';
 import {
   COMMA,
   LBRACE,
@@ -291,18 +291,8 @@ export class CoinbaseParser implements VenueParser {
       } else if (kl === 10) {
         if (keyIs(b, K_PRODUCT_ID)) f = PRODUCT;
       }
-      if (f === PRODUCT) {
-        i = readSymbol(b, i, end, this.symbols);
-        this.v[base + f] = symbolId;
-      } else if (f >= 0) {
-        i = readNumber(b, i, end, this.v, base + f);
-      } else {
-        i = skipValue(b, i, end);
-      }
-      if (f >= 0) {
-        st[base + f] = fieldStatus;
-        seen |= 1 << f;
-      }
+      i = readItemField(b, i, end, f, PRODUCT, this.symbols, this.v, st, base);
+      if (f >= 0) seen |= 1 << f;
       if (i < 0) return i;
       i = objectNext(b, i, end);
     }

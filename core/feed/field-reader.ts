@@ -101,3 +101,31 @@ export function readBoolean(b: Uint8Array, i: number, end: number): number {
   boolValue = c === 0x74;
   return j;
 }
+
+/**
+ * One member of an item object: the symbol field as an engine id, any other
+ * known field (f >= 0) as a number, into out[base + f] with its status in
+ * status[base + f]; an unknown one (f < 0) is skipped. Returns the index past
+ * the value, or a negative scan error.
+ */
+export function readItemField(
+  b: Uint8Array,
+  i: number,
+  end: number,
+  f: number,
+  symbolField: number,
+  symbols: SymbolMap,
+  out: Float64Array,
+  status: Int32Array,
+  base: number,
+): number {
+  if (f < 0) return skipValue(b, i, end);
+  if (f === symbolField) {
+    i = readSymbol(b, i, end, symbols);
+    out[base + f] = symbolId;
+  } else {
+    i = readNumber(b, i, end, out, base + f);
+  }
+  status[base + f] = fieldStatus;
+  return i;
+}

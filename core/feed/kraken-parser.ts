@@ -12,7 +12,7 @@
  */
 import { FastShape } from './fast-shape.js';
 import { Reason } from './feed-stats.js';
-import { boolValue, fieldStatus, readBoolean, readNumber, readString, readSymbol, strEnd, strStart, symbolId } from './field-reader.js';
+import { boolValue, fieldStatus, readBoolean, readItemField, readString, strEnd, strStart } from './field-reader.js';
 import {
   COMMA,
   LBRACE,
@@ -278,18 +278,8 @@ export class KrakenParser implements VenueParser {
           if (keyIs(b, K_TRADE_ID)) f = TRADE_ID;
           break;
       }
-      if (f === SYMBOL) {
-        i = readSymbol(b, i, end, this.symbols);
-        this.v[base + f] = symbolId;
-      } else if (f >= 0) {
-        i = readNumber(b, i, end, this.v, base + f);
-      } else {
-        i = skipValue(b, i, end);
-      }
-      if (f >= 0) {
-        st[base + f] = fieldStatus;
-        seen |= 1 << f;
-      }
+      i = readItemField(b, i, end, f, SYMBOL, this.symbols, this.v, st, base);
+      if (f >= 0) seen |= 1 << f;
       if (i < 0) return i;
       i = objectNext(b, i, end);
     }
