@@ -51,8 +51,9 @@ export function timeRatio(bot4: number, baseline: number): number {
   return round(baseline / bot4);
 }
 
+/** Two decimals (19.4, 123.46), but never fewer than 3 significant digits (0.000237, not 0). */
 function round(x: number): number {
-  return Math.round(x * 100) / 100;
+  return Math.abs(x) >= 10 ? Math.round(x * 100) / 100 : Number(x.toPrecision(3));
 }
 
 function fmt(x: number | undefined): string {

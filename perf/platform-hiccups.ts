@@ -5,9 +5,13 @@
  * gaps follows what an event arriving at a random instant must wait before
  * that core runs again: P(wait > x) = sum over gaps g of max(0, g - x) / T.
  * No code on that core can give a p99 below that wait's p99.
+ * An order needs two cores in turn, so the first core is also chained to each
+ * other one over the window both ran (perf/path-floor.ts): the path floor.
  */
 import { Worker } from 'node:worker_threads';
 import { HISTOGRAM_BUCKETS, bucketHigh, bucketLow } from '../ipc/latency-histogram.js';
+import type { HiccupReply } from './hiccup-worker.js';
+import { DELAYED_NS, pathWait } from './path-floor.js';
 
 export interface CoreHiccups {
   core: number;
@@ -19,9 +23,31 @@ export interface CoreHiccups {
   /** p99 and p99.9 of the wait an event arriving at a random instant sees before the core runs again, µs. */
   waitP99Us: number;
   waitP999Us: number;
+  /** Share of random arrivals that wait more than 10 µs, in percent. */
+  delayedPct: number;
+  /** Long gaps the worker had no room to list (the path window then ends at the first). */
+  droppedGaps: number;
 }
 
-interface Reply { core: number; pinned: boolean; elapsedNs: number; gaps: Uint32Array }
+/** The wait of an order arriving at a random instant on `from`, then handed to `to`, µs. */
+export interface PathHiccups {
+  from: number;
+  to: number;
+  /** Length of the window both threads ran and listed every long gap, s. */
+  windowS: number;
+  waitP50Us: number;
+  waitP99Us: number;
+  waitP999Us: number;
+  maxWaitUs: number;
+  /** Share of arrivals that wait more than 10 µs, in percent. */
+  delayedPct: number;
+}
+
+export interface Hiccups {
+  cores: CoreHiccups[];
+  /** The first core chained to each other one; empty with a single core. */
+  paths: PathHiccups[];
+}
 
 /** P(wait > x) for an arrival at a uniformly random instant. */
 function tail(gaps: Uint32Array, elapsedNs: number, x: number): number {
@@ -46,7 +72,8 @@ function waitQuantile(gaps: Uint32Array, elapsedNs: number, p: number, maxGap: n
   return hi;
 }
 
-function summarizeCore(r: Reply): CoreHiccups {
+function summarizeCore(r: HiccupReply): CoreHiccups {
+  const elapsedNs = r.endNs - r.startNs;
   let stalled = 0;
   let maxGap = 0;
   for (let i = 0; i < HISTOGRAM_BUCKETS; i++) {
@@ -58,21 +85,40 @@ function summarizeCore(r: Reply): CoreHiccups {
   return {
     core: r.core,
     pinned: r.pinned,
-    stalledPct: (100 * stalled) / r.elapsedNs,
+    stalledPct: (100 * stalled) / elapsedNs,
     maxGapUs: maxGap / 1e3,
-    waitP99Us: waitQuantile(r.gaps, r.elapsedNs, 0.01, maxGap) / 1e3,
-    waitP999Us: waitQuantile(r.gaps, r.elapsedNs, 0.001, maxGap) / 1e3,
+    waitP99Us: waitQuantile(r.gaps, elapsedNs, 0.01, maxGap) / 1e3,
+    waitP999Us: waitQuantile(r.gaps, elapsedNs, 0.001, maxGap) / 1e3,
+    delayedPct: 100 * tail(r.gaps, elapsedNs, DELAYED_NS),
+    droppedGaps: r.dropped,
   };
 }
 
-/** Runs one spinning, pinned thread per listed core at the same time for `seconds`. */
-export async function measureHiccups(cores: readonly number[], seconds: number): Promise<CoreHiccups[]> {
+function summarizePath(a: HiccupReply, b: HiccupReply): PathHiccups {
+  const t0 = Math.max(a.startNs, b.startNs);
+  const t1 = Math.min(a.listedUntilNs, b.listedUntilNs);
+  // Arrivals every 100 ns, or sparser past 10 s so the counts stay well inside 32 bits.
+  const w = pathWait(a.listed, b.listed, t0, t1, Math.max(100, (t1 - t0) / 1e8));
+  return {
+    from: a.core,
+    to: b.core,
+    windowS: Math.max(0, t1 - t0) / 1e9,
+    waitP50Us: w.p50 / 1e3,
+    waitP99Us: w.p99 / 1e3,
+    waitP999Us: w.p999 / 1e3,
+    maxWaitUs: w.max / 1e3,
+    delayedPct: w.delayedPct,
+  };
+}
+
+/** Runs one spinning, pinned thread per listed core at the same time for `seconds`; paths start on the first. */
+export async function measureHiccups(cores: readonly number[], seconds: number): Promise<Hiccups> {
   const replies = await Promise.all(
     cores.map(
       (core) =>
-        new Promise<Reply>((resolve, reject) => {
+        new Promise<HiccupReply>((resolve, reject) => {
           const w = new Worker(new URL('./hiccup-worker.js', import.meta.url), { workerData: { core, seconds } });
-          w.once('message', (m: Reply) => {
+          w.once('message', (m: HiccupReply) => {
             resolve(m);
             void w.terminate();
           });
@@ -80,5 +126,5 @@ export async function measureHiccups(cores: readonly number[], seconds: number):
         }),
     ),
   );
-  return replies.map(summarizeCore);
+  return { cores: replies.map(summarizeCore), paths: replies.slice(1).map((r) => summarizePath(replies[0], r)) };
 }
