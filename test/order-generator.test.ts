@@ -95,4 +95,23 @@ describe('order generator', () => {
     expect(mean).to.be.within(-0.02, 0.02);
     expect(variance).to.be.within(0.97, 1.03);
   });
+
+  it('draws normals that follow the standard normal CDF, tails included', () => {
+    const z = new Float64Array(2_000_000);
+    new Prng(11).fillNormal(z);
+    // Phi(x) for x <= 0; the upper side by symmetry. Far tails included: a sampler can go wrong there and nowhere else.
+    const phi: Array<[number, number]> = [[-4, 3.167e-5], [-3, 1.3499e-3], [-2, 0.02275], [-1, 0.158655], [-0.5, 0.308538], [0, 0.5]];
+    for (const [x, p] of phi) {
+      let below = 0;
+      let above = 0;
+      for (let i = 0; i < z.length; i++) {
+        if (z[i] < x) below++;
+        if (z[i] > -x) above++;
+      }
+      // Five binomial standard deviations.
+      const tol = 5 * Math.sqrt(z.length * p * (1 - p));
+      expect(Math.abs(below - z.length * p), `P(z < ${x})`).to.be.below(tol);
+      expect(Math.abs(above - z.length * p), `P(z > ${-x})`).to.be.below(tol);
+    }
+  });
 });
