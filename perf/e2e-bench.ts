@@ -13,6 +13,10 @@
  *           r0(t) + r1(t + r0(t)), rc(x) being what is left of core c's gap at x
  *           (perf/path-floor.ts): no engine on these cores can give a paced p99 below that wait's,
  *           so vs_platform_floor_p99 compares against it.
+ *   model:  a stall's backlog drains only at 1/s - rate, so orders arriving during the drain are late
+ *           too (perf/stalled-queue.ts). A model, not a measurement: s = 1 / (max rate) per order on each
+ *           core, deterministic, through the gaps the floor measured (not concurrent with the paced run):
+ *           the paced p99 at bot4's cost, and the orders/s (1 / s) needed for a paced p99 <= 10 us.
  * Options: --seconds S --paced-seconds S --paced-rate R --workers N --warmup S --hiccup-seconds S
  */
 import { spawn } from 'node:child_process';
@@ -29,7 +33,8 @@ import { monotonicClock } from '../core/clock/monotonic-clock.js';
 import { readLimitsConfig } from '../core/config/limits-config.js';
 import { createRiskState } from '../core/config/limits-loader.js';
 import { machineInfo, median, throughputRatio, timeRatio, type BenchReport, type BenchResult } from './bench-report.js';
-import { measureHiccups } from './platform-hiccups.js';
+import { measureHiccups, type PathHiccups } from './platform-hiccups.js';
+import { serviceForP99, stalledQueue } from './stalled-queue.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -122,6 +127,29 @@ async function postMessageBaseline(seconds: number): Promise<number> {
   return rate;
 }
 
+/** The paced run replayed through the measured stalls at bot4's per-order cost, and the cost it would need. */
+function modelResults({ stalls: { first, second, t0, t1 } }: PathHiccups, pacedRate: number, maxRate: number): BenchResult[] {
+  const s = 1e9 / maxRate;
+  const q = stalledQueue(first, second, t0, t1, pacedRate, s, s);
+  const needed = 1e9 / serviceForP99(first, second, t0, t1, pacedRate);
+  return [
+    {
+      name: `model: paced ${pacedRate}/s through these stalls at bot4's per-order cost (1/${Math.round(maxRate)} s)`,
+      unit: 'us',
+      median: q.p99 / 1e3,
+      runs: 1,
+      note: `s ${s.toFixed(0)} ns; p50 ${(q.p50 / 1e3).toFixed(1)} us; p99.9 ${(q.p999 / 1e3).toFixed(0)} us; ${q.delayedPct.toFixed(2)}% of orders delayed > 10 us`,
+    },
+    {
+      name: 'model: orders/s needed for paced p99 <= 10 us on these stalls',
+      unit: 'orders/s',
+      median: needed,
+      runs: 1,
+      note: Number.isNaN(needed) ? 'none: the path floor alone is above 10 us' : `${(needed / maxRate).toFixed(1)}x bot4's max`,
+    },
+  ];
+}
+
 export async function run(args: string[]): Promise<BenchReport> {
   const seconds = arg(args, 'seconds', 30);
   const pacedSeconds = arg(args, 'paced-seconds', 10);
@@ -141,6 +169,8 @@ export async function run(args: string[]): Promise<BenchReport> {
   // The path floor where there is one (a worker on its own core), else the worst single core.
   const floor = Math.max(...(hiccups.paths.length ? hiccups.paths : hiccups.cores).map((h) => h.waitP99Us));
   const pacedP99 = median(pacedSteady.map((l) => l.latencyUs.p99));
+  // One worker's path only: with more, each worker sees a share of the rate, which this model does not split.
+  const path = workers === 1 && hiccups.paths[0]?.windowS > 0 ? hiccups.paths[0] : undefined;
 
   const results: BenchResult[] = [
     { name: `bot4 e2e --rate max, ${workers} worker`, unit: 'orders/s', median: median(maxRates), runs: maxRates.length, note: `GC after warm-up: ${gcAfterWarmup(maxLines, warmup)}` },
@@ -162,6 +192,7 @@ export async function run(args: string[]): Promise<BenchReport> {
       runs: 1,
       note: `p50 ${p.waitP50Us.toFixed(1)} us; p99.9 ${p.waitP999Us.toFixed(0)} us; ${p.delayedPct.toFixed(2)}% of arrivals delayed > 10 us; over ${p.windowS.toFixed(1)} s`,
     })),
+    ...(path ? modelResults(path, pacedRate, median(maxRates)) : []),
   ];
   return {
     suite: 'e2e',

@@ -41,6 +41,8 @@ export interface PathHiccups {
   maxWaitUs: number;
   /** Share of arrivals that wait more than 10 µs, in percent. */
   delayedPct: number;
+  /** The gaps listed on each core and the window [t0, t1) (ns) the wait was taken over, for models on the same stalls (perf/stalled-queue.ts). */
+  stalls: { first: Float64Array; second: Float64Array; t0: number; t1: number };
 }
 
 export interface Hiccups {
@@ -108,6 +110,7 @@ function summarizePath(a: HiccupReply, b: HiccupReply): PathHiccups {
     waitP999Us: w.p999 / 1e3,
     maxWaitUs: w.max / 1e3,
     delayedPct: w.delayedPct,
+    stalls: { first: a.listed, second: b.listed, t0, t1 },
   };
 }
 
