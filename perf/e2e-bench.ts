@@ -6,6 +6,8 @@
  *   paced:  --paced-rate orders/s (default 1e6) with spin waiting for --paced-seconds (default 10):
  *           dispatch-to-decision p99 per second, median after warm-up
  *   GC events after warm-up (main + workers) are counted from the metrics lines.
+ *   generator alone: the built-in order generator on one thread, nothing else (perf/generator-cost.ts):
+ *           main runs it for every order, so its rate is a ceiling on main's.
  *   platform floor: one pinned thread per core used, doing nothing but read the clock for
  *           --hiccup-seconds (default 10): the p99 wait of an event arriving at a random instant
  *           (perf/platform-hiccups.ts), per core, and along the path an order takes: core 0
@@ -33,6 +35,7 @@ import { monotonicClock } from '../core/clock/monotonic-clock.js';
 import { readLimitsConfig } from '../core/config/limits-config.js';
 import { createRiskState } from '../core/config/limits-loader.js';
 import { machineInfo, median, throughputRatio, timeRatio, type BenchReport, type BenchResult } from './bench-report.js';
+import { measureGeneratorCost } from './generator-cost.js';
 import { measureHiccups, type PathHiccups } from './platform-hiccups.js';
 import { serviceForP99, stalledQueue } from './stalled-queue.js';
 
@@ -164,6 +167,7 @@ export async function run(args: string[]): Promise<BenchReport> {
   const pacedLines = await runLauncher([...common, '--rate', String(pacedRate), '--duration', String(pacedSeconds)]);
   const pacedSteady = steady(pacedLines, warmup);
   const baseline = await postMessageBaseline(Math.min(5, seconds));
+  const genCost = measureGeneratorCost();
   const cores = Array.from({ length: Math.min(workers + 1, availableParallelism()) }, (_, c) => c);
   const hiccups = await measureHiccups(cores, arg(args, 'hiccup-seconds', 10));
   // The path floor where there is one (a worker on its own core), else the worst single core.
@@ -178,6 +182,13 @@ export async function run(args: string[]): Promise<BenchReport> {
     { name: `bot4 e2e paced ${pacedRate}/s p99`, unit: 'us', median: pacedP99, p99: Math.max(...pacedSteady.map((l) => l.latencyUs.p99)), runs: pacedSteady.length, note: `GC after warm-up: ${gcAfterWarmup(pacedLines, warmup)}` },
     { name: `bot4 e2e paced ${pacedRate}/s p99.9`, unit: 'us', median: median(pacedSteady.map((l) => l.latencyUs.p999)), runs: pacedSteady.length },
     { name: 'postMessage e2e (same checks), 1 worker', unit: 'orders/s', median: baseline, runs: 1 },
+    {
+      name: 'order generator alone, one thread (ceiling on main)',
+      unit: 'orders/s',
+      median: 1e9 / genCost.nsPerOrder,
+      runs: 5,
+      note: `${genCost.nsPerOrder.toFixed(0)} ns per order, ${genCost.eventsPerOrder.toFixed(2)} events (ticks included) per order; main also dispatches and collects`,
+    },
     ...hiccups.cores.map((h) => ({
       name: `platform floor, core ${h.core}: random-arrival wait p99`,
       unit: 'us',

@@ -19,6 +19,13 @@ export interface PathWait extends LatencySummary {
   delayedPct: number;
 }
 
+/** End of the run of back-to-back gaps starting with gap i (the meter lists one gap per pair of clock reads). */
+function runEnd(gaps: Float64Array, i: number): number {
+  let end = gaps[i] + gaps[i + 1];
+  for (let m = i + 2; m < gaps.length && gaps[m] <= end; m += 2) end = gaps[m] + gaps[m + 1];
+  return end;
+}
+
 /**
  * The wait of arrivals every `stepNs` across [t0, t1). Each list holds one
  * core's gaps as (start ns, length ns) pairs, sorted by start, not overlapping.
@@ -32,11 +39,11 @@ export function pathWait(first: Float64Array, second: Float64Array, t0: number, 
   for (let k = 0; k < n; k++) {
     const t = t0 + k * stepNs;
     while (i < first.length && first[i] + first[i + 1] <= t) i += 2;
-    const r0 = i < first.length && first[i] <= t ? first[i] + first[i + 1] - t : 0;
+    const r0 = i < first.length && first[i] <= t ? runEnd(first, i) - t : 0;
     // u = t + r0 never decreases as t grows (it is either t or the end of the gap t falls in), so j only moves forward.
     const u = t + r0;
     while (j < second.length && second[j] + second[j + 1] <= u) j += 2;
-    const r1 = j < second.length && second[j] <= u ? second[j] + second[j + 1] - u : 0;
+    const r1 = j < second.length && second[j] <= u ? runEnd(second, j) - u : 0;
     counts[bucketIndex(r0 + r1)]++;
     if (r0 + r1 > DELAYED_NS) delayed++;
   }

@@ -84,4 +84,10 @@ describe('path floor', () => {
     expect(w.delayedPct).to.be.closeTo(4.9, 1e-9);
     near(w.max, 500 * US);
   });
+
+  it('waits out back-to-back gaps on one core as one stall', () => {
+    // The meter lists each pair of slow clock reads as its own gap: 1 ms as 0.4 ms then 0.6 ms.
+    expectOneMillisecondStall(pathWait(gaps([1000, 400], [1400, 600]), none, T0, T0 + WINDOW));
+    expectOneMillisecondStall(pathWait(none, gaps([1000, 400], [1400, 600]), T0, T0 + WINDOW));
+  });
 });
