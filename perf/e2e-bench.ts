@@ -27,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { FRAME_BYTES, F64, FrameKind, I32 } from '../ipc/frame-layout.js';
 import { createInstrumentTable } from '../ipc/instrument-table-layout.js';
-import { OrderGenerator } from '../core/generator/order-generator.js';
+import { DEFAULT_LOAD, OrderGenerator } from '../core/generator/order-generator.js';
 import { writeInstrumentTable } from '../core/instruments/instrument.js';
 import { buildUniverse } from '../core/instruments/universe.js';
 import { Reason } from '../core/risk/reject-reason.js';
@@ -77,7 +77,7 @@ function gcAfterWarmup(lines: MetricsLine[], warmupS: number): number {
 /** The same generator and checks, one postMessage per order and per decision, at most `window` in flight. */
 async function postMessageBaseline(seconds: number): Promise<number> {
   const universe = buildUniverse(16, 1);
-  const gen = new OrderGenerator(universe, { seed: 1, badFraction: 0.01, ticksPerOrder: 0.25, marketFraction: 0.2 });
+  const gen = new OrderGenerator(universe, { seed: 1, ...DEFAULT_LOAD });
   universe[gen.reservedHaltedSymbol].trading = false;
   const tableSab = createInstrumentTable(universe.length);
   writeInstrumentTable(new Float64Array(tableSab), universe);

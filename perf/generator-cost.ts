@@ -7,7 +7,7 @@
  * can lift.
  */
 import { FRAME_I32, FrameKind } from '../ipc/frame-layout.js';
-import { OrderGenerator } from '../core/generator/order-generator.js';
+import { DEFAULT_LOAD, OrderGenerator } from '../core/generator/order-generator.js';
 import { buildUniverse } from '../core/instruments/universe.js';
 import { median } from './bench-report.js';
 
@@ -23,7 +23,7 @@ export interface GeneratorCost {
 
 /** Times `rounds` rounds of `events` events after a warm-up; same settings as the engine's defaults. */
 export function measureGeneratorCost(symbols = 16, events = 2_000_000, rounds = 5): GeneratorCost {
-  const gen = new OrderGenerator(buildUniverse(symbols, 1), { seed: 1, badFraction: 0.01, ticksPerOrder: 0.25, marketFraction: 0.2 });
+  const gen = new OrderGenerator(buildUniverse(symbols, 1), { seed: 1, ...DEFAULT_LOAD });
   const i32 = new Int32Array(SCRATCH_FRAMES * FRAME_I32);
   const f64 = new Float64Array(i32.buffer);
   const run = (n: number): number => {

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
 import { readLimitsConfig } from '../core/config/limits-config.js';
 import { createRiskState } from '../core/config/limits-loader.js';
-import { OrderGenerator } from '../core/generator/order-generator.js';
+import { DEFAULT_LOAD, OrderGenerator } from '../core/generator/order-generator.js';
 import { writeInstrumentTable } from '../core/instruments/instrument.js';
 import { buildUniverse } from '../core/instruments/universe.js';
 import { GcMeter } from '../core/metrics/gc-meter.js';
@@ -49,7 +49,7 @@ export async function run(args: string[]): Promise<BenchReport> {
   const blocks = Number(args.find((a) => a.startsWith('--blocks='))?.slice(9) ?? 40_000);
   const clock = monotonicClock();
   const universe = buildUniverse(SYMBOLS, 7);
-  const gen = new OrderGenerator(universe, { seed: 7, badFraction: 0.01, ticksPerOrder: 0.25, marketFraction: 0.2 });
+  const gen = new OrderGenerator(universe, { seed: 7, ...DEFAULT_LOAD });
   universe[gen.reservedHaltedSymbol].trading = false;
   const table = new Float64Array(createInstrumentTable(SYMBOLS));
   writeInstrumentTable(table, universe);

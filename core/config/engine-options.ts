@@ -12,6 +12,7 @@ import { LimitsConfigError, readLimitsConfig, type LimitsConfig } from './limits
 import { MAX_RING_SLOTS } from '../../ipc/spsc-ring.js';
 import { WAIT_STRATEGIES, type WaitStrategyName } from '../../ipc/wait-strategy.js';
 import type { BurstPattern } from '../generator/rate-schedule.js';
+import { DEFAULT_LOAD } from '../generator/order-generator.js';
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z
@@ -75,8 +76,8 @@ export const OPTION_SPECS = {
   metrics: { schema: z.enum(['table', 'json']), accepts: 'table|json', help: 'metrics format (default: table on a TTY, json otherwise)' },
   'ring-slots': { schema: powerOfTwo, accepts: `a power of two from 2 to ${MAX_RING_SLOTS}`, help: 'slots per ring (default 16384)' },
   burst: { schema: burst, accepts: 'FACTORxSECONDS/PERIOD, e.g. 10x10/60', help: 'rate multiplied by FACTOR for the last SECONDS of every PERIOD seconds' },
-  'bad-fraction': { schema: num(0, 1), accepts: 'a fraction from 0 to 1', help: 'fraction of deliberately bad orders (default 0.01)' },
-  'tick-ratio': { schema: num(0, 1000), accepts: 'a number from 0 to 1000', help: 'market ticks per order (default 0.25)' },
+  'bad-fraction': { schema: num(0, 1), accepts: 'a fraction from 0 to 1', help: `fraction of deliberately bad orders (default ${DEFAULT_LOAD.badFraction})` },
+  'tick-ratio': { schema: num(0, 1000), accepts: 'a number from 0 to 1000', help: `market ticks per order (default ${DEFAULT_LOAD.ticksPerOrder})` },
   'backpressure-us': { schema: num(0, 1e7), accepts: 'microseconds from 0 to 1e7', help: 'how long an order waits for ring space before REJECTED(BACKPRESSURE) (default 1000)' },
   batch: { schema: int(1, 65536), accepts: 'an integer from 1 to 65536', help: 'most frames a worker handles per batch (default 256)' },
   'live-orders': { schema: powerOfTwo, accepts: `a power of two from 2 to ${MAX_RING_SLOTS}`, help: 'live-order table slots per worker (default 65536)' },
@@ -193,8 +194,8 @@ export function parseEngineOptions(argv: readonly string[], machineCores: number
     metrics: (get('metrics') as 'table' | 'json' | undefined) ?? (isTty ? 'table' : 'json'),
     ringSlots: (get('ring-slots') as number | undefined) ?? 16384,
     burst: get('burst') as BurstPattern | undefined,
-    badFraction: (get('bad-fraction') as number | undefined) ?? 0.01,
-    tickRatio: (get('tick-ratio') as number | undefined) ?? 0.25,
+    badFraction: (get('bad-fraction') as number | undefined) ?? DEFAULT_LOAD.badFraction,
+    tickRatio: (get('tick-ratio') as number | undefined) ?? DEFAULT_LOAD.ticksPerOrder,
     backpressureUs: (get('backpressure-us') as number | undefined) ?? 1000,
     batch: (get('batch') as number | undefined) ?? 256,
     liveOrders: (get('live-orders') as number | undefined) ?? 65536,

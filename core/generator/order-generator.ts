@@ -74,6 +74,9 @@ const LIMIT_OFFSET_SIGMA = 0.002;
  */
 const REGIME_NOTIONAL = 200_000;
 
+/** The engine's default load mix (--bad-fraction, --tick-ratio and the market-order share); benches use it too. */
+export const DEFAULT_LOAD = { badFraction: 0.01, ticksPerOrder: 0.25, marketFraction: 0.2 } as const;
+
 export class OrderGenerator {
   private readonly rng: Prng;
   private readonly n: number;

@@ -13,7 +13,7 @@ import type { EngineOptions } from '../../core/config/engine-options.js';
 import { BreakerWatcher } from '../../core/breaker/breaker-watcher.js';
 import { LimitsLoader, createRiskState } from '../../core/config/limits-loader.js';
 import { RateLimiters } from '../../core/limits/rate-limiter.js';
-import { OrderGenerator } from '../../core/generator/order-generator.js';
+import { DEFAULT_LOAD, OrderGenerator } from '../../core/generator/order-generator.js';
 import { RateSchedule } from '../../core/generator/rate-schedule.js';
 import { writeInstrumentTable } from '../../core/instruments/instrument.js';
 import { buildUniverse, feedUniverse } from '../../core/instruments/universe.js';
@@ -61,7 +61,7 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
 
   // With a feed, the universe is the subscribed symbols (id = position in --subscribe) and ticks come from it.
   const instruments = opts.feed ? feedUniverse(opts.feed.subscribe, opts.seed) : buildUniverse(opts.symbols, opts.seed);
-  const gen = new OrderGenerator(instruments, { seed: opts.seed, badFraction: opts.badFraction, ticksPerOrder: opts.tickRatio, marketFraction: 0.2, externalMarketData: opts.feed !== undefined });
+  const gen = new OrderGenerator(instruments, { seed: opts.seed, badFraction: opts.badFraction, ticksPerOrder: opts.tickRatio, marketFraction: DEFAULT_LOAD.marketFraction, externalMarketData: opts.feed !== undefined });
   if (gen.reservedHaltedSymbol >= 0) instruments[gen.reservedHaltedSymbol].trading = false;
   const tableSab = createInstrumentTable(instruments.length);
   writeInstrumentTable(new Float64Array(tableSab), instruments);
