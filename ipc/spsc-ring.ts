@@ -4,36 +4,40 @@
  *
  * The buffer opens with a lead-in, then the ring proper at byte `lead`:
  *
- *   0          4                                lead (128..255, lead % 128 chosen so that
- *   +----------+--------------------------------+  the ring starts on a 128-byte line of
- *   | lead i32 | unused                         |  real memory), then header and slots:
- *   +----------+--------------------------------+
- *   lead       creator, once, before the buffer is shared. A SharedArrayBuffer's memory starts
- *              16 bytes past a cache line here (ipc/buffer-address.ts); without the lead-in every
- *              64-byte slot would straddle two lines and two frames would share each line.
- *              Where the address cannot be read (or is not 8-aligned), lead = 128 (correct, not aligned).
+ *   0        4        8         12                              lead (128..255: lead % 128 chosen so that
+ *   +--------+--------+---------+-------------------------------+  the ring starts on a 128-byte line of
+ *   | lead   | magic  | version | unused                        |  real memory), then header and slots:
+ *   +--------+--------+---------+-------------------------------+
+ *   lead, magic, version: creator, once, before the buffer is shared; checked on every attach.
+ *              A SharedArrayBuffer's memory starts 16 bytes past a cache line here
+ *              (ipc/buffer-address.ts); without the lead-in every 64-byte slot would straddle
+ *              two lines and two frames would share each line. Where the address cannot be read
+ *              (or is not 8-aligned), lead = one line (correct, not aligned).
  *
- * Ring proper (byte offsets from `lead`; 128-byte lines so that no two writers
- * share a line, not even through the adjacent-line prefetcher):
+ * Ring proper (byte offsets from `lead`, one cache line (ipc/cache-line.ts) per
+ * writer, so that no two writers share a line, not even through the
+ * adjacent-line prefetcher):
  *
- *   0                   128                 256                 384                 512
- *   +-------------------+-------------------+-------------------+-------------------+----------------------
- *   | tail      i32  @0 | head      i32 @128| consumerSleeping  | producerWaiting   | slot 0 | slot 1 | ...
- *   | fullCount i32  @4 | peakOcc   i32 @132|           i32 @256|           i32 @384| 64 B each, capacity
- *   | (producer line)   | (consumer line)   | (consumer flag)   | (producer flag)   | = 2^k slots
- *   +-------------------+-------------------+-------------------+-------------------+----------------------
+ *   0                   L                   2L                  3L
+ *   +-------------------+-------------------+-------------------+----------------------
+ *   | tail      i32  @0 | head      i32 @L  | producerWaiting   | slot 0 | slot 1 | ...
+ *   | fullCount i32  @4 | peakOcc   i32 @L+4|          i32 @2L  | 64 B each, capacity
+ *   | (producer line)   | (consumer line)   | (producer flag)   | = 2^k slots
+ *   +-------------------+-------------------+-------------------+----------------------
  *
  * Fields, their single writer and invariant:
  *   tail             producer. Frames ever published, wrapping int32. 0 <= tail - head <= capacity.
  *   fullCount        producer. Times the producer found the ring full (a statistic).
  *   head             consumer. Frames ever consumed, wrapping int32; only moves forward.
  *   peakOccupancy    consumer. Highest tail - head the consumer has observed.
- *   consumerSleeping consumer. 1 while the consumer may be in Atomics.wait on `tail`; the
- *                    producer notifies after publishing when it reads 1 (block strategy only).
  *   producerWaiting  producer. 1 while the producer may be in Atomics.wait on `head`; the
  *                    consumer notifies after releasing when it reads 1 (block strategy only).
+ * A consumer that sleeps (block strategy) sleeps on its thread's doorbell
+ * (ipc/doorbell.ts), not on one ring: a thread reads several rings, and
+ * Atomics.wait waits on one address. The producer rings that doorbell after
+ * each publish (RingProducer.doorbell).
  *
- * A slot at position p lives at byte lead + 512 + (p & mask) * 64. Positions are
+ * A slot at position p lives at byte lead + 3L + (p & mask) * 64. Positions are
  * int32 that wrap; differences are taken with `| 0`, which is exact while
  * capacity <= 2^30. Each side keeps a private cache of the other side's
  * position and re-reads the shared one only when the ring looks full (producer)
@@ -46,18 +50,24 @@
  * likewise head orders the consumer's reads before the producer's reuse.
  */
 import { bufferAddressMod } from './buffer-address.js';
-import { FRAME_BYTES } from './frame-layout.js';
+import { CACHE_LINE_BYTES } from './cache-line.js';
+import type { Doorbell } from './doorbell.js';
+import { FRAME_BYTES, FRAME_I32 } from './frame-layout.js';
 
 /** Bytes before the ring proper; the int32 at byte 0 says where in them it starts. */
-export const RING_LEAD_BYTES = 256;
-const LINE_BYTES = 128;
-export const RING_HEADER_BYTES = 512;
+export const RING_LEAD_BYTES = 2 * CACHE_LINE_BYTES;
+export const RING_HEADER_BYTES = 3 * CACHE_LINE_BYTES;
+export const RING_MAGIC = 0x52494e47; // 'RING'
+export const RING_VERSION = 2;
+const LEAD_WORD = 0;
+const MAGIC_WORD = 1;
+const VERSION_WORD = 2;
+const LINE_I32 = CACHE_LINE_BYTES >> 2;
 const TAIL = 0;
-const FULL_COUNT = 1;
-const HEAD = 32;
-const PEAK_OCCUPANCY = 33;
-const CONSUMER_SLEEPING = 64;
-const PRODUCER_WAITING = 96;
+const FULL_COUNT = TAIL + 1;
+const HEAD = LINE_I32;
+const PEAK_OCCUPANCY = HEAD + 1;
+const PRODUCER_WAITING = 2 * LINE_I32;
 
 export const MIN_RING_SLOTS = 2;
 export const MAX_RING_SLOTS = 1 << 24;
@@ -71,11 +81,14 @@ export function createRingBuffer(slots: number): SharedArrayBuffer {
     throw new RangeError(`ring slots must be a power of two in [${MIN_RING_SLOTS}, ${MAX_RING_SLOTS}], got ${slots}`);
   }
   const sab = new SharedArrayBuffer(ringBytes(slots));
-  const misalign = bufferAddressMod(sab, LINE_BYTES);
+  const misalign = bufferAddressMod(sab, CACHE_LINE_BYTES);
   // Float64 views need a multiple of 8: memory not 8-aligned (never seen) keeps lead 128, unaligned.
-  const lead = misalign < 0 || misalign % 8 !== 0 ? LINE_BYTES : LINE_BYTES + ((LINE_BYTES - misalign) & (LINE_BYTES - 1));
-  // Plain write: the buffer is not shared yet; postMessage orders it before any reader.
-  new Int32Array(sab, 0, 1)[0] = lead;
+  const lead = misalign < 0 || misalign % 8 !== 0 ? CACHE_LINE_BYTES : CACHE_LINE_BYTES + ((CACHE_LINE_BYTES - misalign) & (CACHE_LINE_BYTES - 1));
+  // Plain writes: the buffer is not shared yet; postMessage orders them before any reader.
+  const words = new Int32Array(sab, 0, 3);
+  words[LEAD_WORD] = lead;
+  words[MAGIC_WORD] = RING_MAGIC;
+  words[VERSION_WORD] = RING_VERSION;
   return sab;
 }
 
@@ -96,9 +109,13 @@ class RingView {
 
   constructor(sab: SharedArrayBuffer) {
     const slots = (sab.byteLength - RING_LEAD_BYTES - RING_HEADER_BYTES) / FRAME_BYTES;
-    const lead = sab.byteLength >= 4 ? ringLead(sab) : -1;
-    if (!Number.isInteger(slots) || slots < MIN_RING_SLOTS || (slots & (slots - 1)) !== 0 || !(lead >= LINE_BYTES && lead < RING_LEAD_BYTES && lead % 8 === 0)) {
-      throw new RangeError(`not a ring buffer: ${sab.byteLength} bytes`);
+    const words = sab.byteLength >= 12 ? new Int32Array(sab, 0, 3) : new Int32Array(3);
+    if (words[MAGIC_WORD] !== RING_MAGIC || words[VERSION_WORD] !== RING_VERSION) {
+      throw new RangeError(`not a ring buffer: magic 0x${(words[MAGIC_WORD] >>> 0).toString(16)} version ${words[VERSION_WORD]}, expected 0x${RING_MAGIC.toString(16)} version ${RING_VERSION}`);
+    }
+    const lead = words[LEAD_WORD];
+    if (!Number.isInteger(slots) || slots < MIN_RING_SLOTS || (slots & (slots - 1)) !== 0 || !(lead >= CACHE_LINE_BYTES && lead < RING_LEAD_BYTES && lead % 8 === 0)) {
+      throw new RangeError(`not a ring buffer: ${sab.byteLength} bytes, lead ${lead}`);
     }
     const bytes = RING_HEADER_BYTES + slots * FRAME_BYTES;
     this.sab = sab;
@@ -111,7 +128,7 @@ class RingView {
 
   /** int32 index of the slot holding position p (f64 index = i32 index >> 1). */
   slotI32(p: number): number {
-    return (RING_HEADER_BYTES >> 2) + ((p & this.mask) << 4);
+    return (RING_HEADER_BYTES >> 2) + (p & this.mask) * FRAME_I32;
   }
 
   /** Frames published and not yet consumed, as seen now (for monitoring). */
@@ -128,14 +145,17 @@ class RingView {
   }
 }
 
+/** A read-only view for monitoring (occupancy, peaks) from a thread that is neither end. */
+export class RingMonitor extends RingView {}
+
 export class RingProducer extends RingView {
   /** Next position to claim; frames in [published, writePos) are written but not visible. */
   private writePos: number;
   private published: number;
   /** Last head read from shared memory; never ahead of the real head. */
   private cachedHead: number;
-  /** Set by the block wait strategy: after each publish, wake a sleeping consumer. */
-  wakeConsumer = false;
+  /** Set by the block wait strategy: after each publish, ring the consumer thread's doorbell. */
+  doorbell: Doorbell | null = null;
 
   constructor(sab: SharedArrayBuffer) {
     super(sab);
@@ -184,7 +204,7 @@ export class RingProducer extends RingView {
     const first = this.writePos & this.mask;
     const toEnd = this.capacity - first;
     if (n > toEnd) n = toEnd;
-    this.runStart = (RING_HEADER_BYTES >> 2) + (first << 4);
+    this.runStart = (RING_HEADER_BYTES >> 2) + first * FRAME_I32;
     this.writePos = (this.writePos + n) | 0;
     return n;
   }
@@ -200,11 +220,8 @@ export class RingProducer extends RingView {
     this.published = this.writePos;
     // Release: slot writes above are ordered before the new tail.
     Atomics.store(this.i32, TAIL, this.writePos);
-    // Seq-cst store then load (Dekker): either the consumer saw the new tail before
-    // sleeping, or we see its flag here and wake it. No lost wake-up.
-    if (this.wakeConsumer && Atomics.load(this.i32, CONSUMER_SLEEPING) !== 0) {
-      Atomics.notify(this.i32, TAIL, 1);
-    }
+    // After the tail store: see Doorbell for why no wake-up is lost.
+    if (this.doorbell !== null) this.doorbell.ring();
   }
 
   /**
@@ -270,7 +287,7 @@ export class RingConsumer extends RingView {
     const first = this.readPos & this.mask;
     const toEnd = this.capacity - first;
     if (n > toEnd) n = toEnd;
-    this.runStart = (RING_HEADER_BYTES >> 2) + (first << 4);
+    this.runStart = (RING_HEADER_BYTES >> 2) + first * FRAME_I32;
     return n;
   }
 
@@ -293,13 +310,5 @@ export class RingConsumer extends RingView {
     if (this.wakeProducer && Atomics.load(this.i32, PRODUCER_WAITING) !== 0) {
       Atomics.notify(this.i32, HEAD, 1);
     }
-  }
-
-  /** Sleeps until the producer publishes or `timeoutMs` passes; returns at once if data is there. */
-  sleepUntilData(timeoutMs: number): void {
-    Atomics.store(this.i32, CONSUMER_SLEEPING, 1);
-    const tail = Atomics.load(this.i32, TAIL);
-    if (tail === this.readPos) Atomics.wait(this.i32, TAIL, tail, timeoutMs);
-    Atomics.store(this.i32, CONSUMER_SLEEPING, 0);
   }
 }

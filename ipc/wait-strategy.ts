@@ -1,95 +1,97 @@
 /**
- * How a ring's consumer waits for frames and its producer waits for space.
+ * How a thread with nothing to do waits (Agrona's IdleStrategy), and how the
+ * rings it reads and writes are set up for it.
  *   spin  - busy-poll: lowest latency (~150 ns to see a frame here), burns its core.
- *   yield - busy-poll for a while, then nap in Atomics.wait with a short timeout;
- *           the producer never pays for a wake-up.
- *   block - announce sleep with a flag and Atomics.wait until the other side notifies
+ *   yield - busy-poll for a while, then nap 50 µs in Atomics.wait; producers never
+ *           pay for a wake-up.
+ *   block - sleep on the thread's doorbell (ipc/doorbell.ts) until a producer rings it
  *           (one extra Atomics.load per publish on that side); an idle thread burns no CPU.
+ * A runner calls idle(agent) after a pass that found no work and reset()
+ * after one that did. Block takes one more look (agent.doWork()) after arming
+ * the doorbell, so a frame published in between is never slept through.
  */
+import { Doorbell } from './doorbell.js';
 import type { RingConsumer, RingProducer } from './spsc-ring.js';
 
 export const WAIT_STRATEGIES = ['spin', 'yield', 'block'] as const;
 export type WaitStrategyName = (typeof WAIT_STRATEGIES)[number];
 
-/** Idle polls before a yielding consumer naps. */
-const YIELD_SPINS = 2000;
-/** A yielding consumer's nap: short enough to keep latency bounded when load resumes. */
-const YIELD_NAP_MS = 0.05;
+/** Idle passes before a yielding thread naps. */
+export const YIELD_SPINS = 2000;
+/** A yielding thread's nap: short enough to keep latency bounded when load resumes. */
+export const YIELD_NAP_MS = 0.05;
 
-export class ConsumerIdler {
+/** Something that can look for work once more (the runner's agent). */
+export interface WorkSource {
+  doWork(): number;
+  /**
+   * [0]: the longest a blocked sleep may last now, in ms (a paced source's
+   * next order is due); a register, since a returned double would be boxed.
+   */
+  readonly sleepBoundMs?: Float64Array;
+}
+
+const NAP_CELL = new Int32Array(new SharedArrayBuffer(4));
+
+/** Sleeps `ms` in Atomics.wait on a word nobody notifies. */
+function timedNap(ms: number): void {
+  Atomics.wait(NAP_CELL, 0, 0, ms);
+}
+
+export class IdleStrategy {
   private idleSpins = 0;
 
+  /**
+   * `doorbell` is the thread's own (required for block); `maxSleepMs` bounds a
+   * blocked sleep so that the thread's housekeeping still runs; `nap` is
+   * replaceable for tests.
+   */
   constructor(
-    private readonly consumer: RingConsumer,
     readonly strategy: WaitStrategyName,
+    private readonly doorbell: Doorbell | null,
     private readonly maxSleepMs: number,
-  ) {}
+    private readonly nap: (ms: number) => void = timedNap,
+  ) {
+    if (strategy === 'block' && doorbell === null) throw new RangeError('the block wait strategy needs a doorbell');
+  }
 
-  /** Called when the ring was found empty; returns when the caller should poll again. */
-  idle(): void {
+  /** After a pass with no work. */
+  idle(agent: WorkSource): void {
     switch (this.strategy) {
       case 'spin':
         return;
       case 'yield':
         if (++this.idleSpins < YIELD_SPINS) return;
         this.idleSpins = 0;
-        this.consumer.sleepUntilData(YIELD_NAP_MS);
+        this.nap(YIELD_NAP_MS);
         return;
-      case 'block':
-        this.consumer.sleepUntilData(this.maxSleepMs);
+      case 'block': {
+        const bell = this.doorbell as Doorbell;
+        bell.arm();
+        if (agent.doWork() !== 0) bell.disarm();
+        else if (agent.sleepBoundMs !== undefined && agent.sleepBoundMs[0] < this.maxSleepMs) bell.sleep(agent.sleepBoundMs[0]);
+        else bell.sleep(this.maxSleepMs);
         return;
+      }
     }
   }
 
-  /** Called when frames were found; resets the spin budget. */
-  busy(): void {
+  /** After a pass that did work. */
+  reset(): void {
     this.idleSpins = 0;
   }
-}
-
-const NAP_CELL = new Int32Array(new SharedArrayBuffer(4));
-
-/** Sleeps `ms` in Atomics.wait on a word nobody notifies (Node allows it on the main thread). */
-function timedNap(ms: number): void {
-  Atomics.wait(NAP_CELL, 0, 0, ms);
 }
 
 /**
- * Main thread's idle policy between passes with nothing to do (no decision to
- * collect, no order due). spin: poll again. yield: poll, then nap 50 µs in
- * Atomics.wait and poll again (a timer would nap a whole millisecond and hold
- * every order due meanwhile). block: sleep on a timer until the next order is
- * due; an idle main burns no CPU, and its orders leave up to ~1 ms late.
+ * Configures ring ends for a strategy. Under block, a producer rings the
+ * consumer thread's doorbell after each publish, and a consumer wakes a
+ * producer waiting for space after each release.
  */
-export class MainIdler {
-  private idleSpins = 0;
-
-  constructor(
-    readonly strategy: WaitStrategyName,
-    private readonly nap: (ms: number) => void = timedNap,
-  ) {}
-
-  /** True when the caller should leave its loop and sleep on a timer (block); otherwise it polls again. */
-  idle(): boolean {
-    if (this.strategy === 'spin') return false;
-    if (this.strategy === 'block') return true;
-    if (++this.idleSpins < YIELD_SPINS) return false;
-    this.idleSpins = 0;
-    this.nap(YIELD_NAP_MS);
-    return false;
-  }
-
-  busy(): void {
-    this.idleSpins = 0;
-  }
-}
-
-/** Configures both ends of a ring for a strategy: block needs the wake-up handshake. */
 export function applyWaitStrategy(
   strategy: WaitStrategyName,
-  end: { producer?: RingProducer; consumer?: RingConsumer },
+  end: { producer?: RingProducer; consumerDoorbell?: SharedArrayBuffer; consumer?: RingConsumer },
 ): void {
   const block = strategy === 'block';
-  if (end.producer) end.producer.wakeConsumer = block;
+  if (end.producer) end.producer.doorbell = block && end.consumerDoorbell ? new Doorbell(end.consumerDoorbell) : null;
   if (end.consumer) end.consumer.wakeProducer = block;
 }

@@ -1,66 +1,59 @@
 /**
- * Per-worker statistics block: one SharedArrayBuffer per worker. The worker is
- * the only writer of every field (plain stores: a single writer needs no
- * read-modify-write); main only reads, once a second, to build the metrics
- * line. Counters are float64 so they do not wrap in a long run; an aligned
- * 8-byte store does not tear on the 64-bit targets Node supports.
+ * A risk worker's statistics block: one SharedArrayBuffer per worker, written
+ * only by that worker (ThreadStat and the fields below), read by main once a
+ * second. A restarted worker keeps adding to the same block, so totals span
+ * incarnations. Order latency is measured where orders come from (the order
+ * sources, source-stats-layout.ts); the worker records tick latency.
  *
- *   byte 0                                                               256             1024                    14336
- *   +--------------------------------------------------------------------+---------------+-----------------------+-----------------------+
- *   | f64 counters, index:                                               | (reserved)    | order latency         | tick latency          |
- *   |  0 ordersIn   1 ticksIn    2 fillsIn   3 controlsIn  4 decisions  |               | uint32 x 3328         | uint32 x 3328         |
- *   |  5 batches    6 sleeps     7 gcCount   8 gcPauseNs   9 heapUsed   |               | dispatch-to-decision  | tick stamp (feed      |
- *   | 10 state     11 core      12 tid      13 pinned    14 lastBeatNs   |               | ns (latency-histogram)| receive / generator)  |
- *   | 15 startedNs  16..31 free                                          |               |                       | to worker applying it |
- *   +--------------------------------------------------------------------+---------------+-----------------------+-----------------------+
+ *   0        L                                    3L                      3L + 13312
+ *   +--------+------------------------------------+-----------------------+
+ *   | header | f64: ThreadStat 0..15, then         | tick latency          |
+ *   |        | 16 ordersIn 17 ticksIn 18 fillsIn   | uint32 x 3328         |
+ *   |        | 19 controlsIn 20 decisions          | stamp -> applied, ns  |
+ *   |        | 21 batches  22..31 free             | (latency-histogram)   |
+ *   +--------+------------------------------------+-----------------------+
+ *   (L = one cache line, ipc/cache-line.ts; header and ThreadStat: thread-stats-layout.ts)
  *
- * state: 0 starting, 1 running, 2 stopped (after the shutdown frame was drained).
  * Invariant: decisions <= ordersIn (every order read gets one decision before the batch is released).
- * A restarted worker keeps adding to the same block, so totals span incarnations.
  */
+import { CACHE_LINE_BYTES } from './cache-line.js';
 import { HISTOGRAM_BYTES } from './latency-histogram.js';
+import { STATS_HEADER_BYTES, THREAD_STAT_SLOTS, ThreadStat, checkStatsHeader, writeStatsHeader } from './thread-stats-layout.js';
+
+export const WORKER_STATS_MAGIC = 0x5753544b; // 'WSTK'
+export const WORKER_STATS_VERSION = 2;
 
 export const WorkerStat = {
-  ordersIn: 0,
-  ticksIn: 1,
-  fillsIn: 2,
-  controlsIn: 3,
-  decisions: 4,
-  batches: 5,
-  sleeps: 6,
-  gcCount: 7,
-  gcPauseNs: 8,
-  heapUsed: 9,
-  state: 10,
-  core: 11,
-  tid: 12,
-  pinned: 13,
-  lastBeatNs: 14,
-  startedNs: 15,
+  ...ThreadStat,
+  ordersIn: THREAD_STAT_SLOTS,
+  ticksIn: THREAD_STAT_SLOTS + 1,
+  fillsIn: THREAD_STAT_SLOTS + 2,
+  controlsIn: THREAD_STAT_SLOTS + 3,
+  decisions: THREAD_STAT_SLOTS + 4,
+  batches: THREAD_STAT_SLOTS + 5,
 } as const;
 
-export const WorkerState = { Starting: 0, Running: 1, Stopped: 2 } as const;
-
-export const HISTOGRAM_OFFSET = 1024;
-export const TICK_HISTOGRAM_OFFSET = HISTOGRAM_OFFSET + HISTOGRAM_BYTES;
+const F64_SLOTS = 32;
+const COUNTERS_OFFSET = STATS_HEADER_BYTES;
+export const TICK_HISTOGRAM_OFFSET = COUNTERS_OFFSET + 2 * CACHE_LINE_BYTES;
 export const WORKER_STATS_BYTES = TICK_HISTOGRAM_OFFSET + HISTOGRAM_BYTES;
 
 export interface WorkerStatsView {
   readonly f64: Float64Array;
-  /** Orders: intended send time -> decision published. */
-  readonly histogram: Uint32Array;
   /** Market ticks: the frame's stamp -> the worker applied it. */
   readonly tickHistogram: Uint32Array;
 }
 
 export function createWorkerStats(): SharedArrayBuffer {
-  return new SharedArrayBuffer(WORKER_STATS_BYTES);
+  const sab = new SharedArrayBuffer(WORKER_STATS_BYTES);
+  writeStatsHeader(sab, WORKER_STATS_MAGIC, WORKER_STATS_VERSION);
+  return sab;
 }
 
 export function workerStatsView(sab: SharedArrayBuffer): WorkerStatsView {
+  checkStatsHeader(sab, 'worker statistics block', WORKER_STATS_MAGIC, WORKER_STATS_VERSION, WORKER_STATS_BYTES);
   return {
-    f64: new Float64Array(sab, 0, HISTOGRAM_OFFSET >> 3),
-    histogram: new Uint32Array(sab, HISTOGRAM_OFFSET, HISTOGRAM_BYTES >> 2),
+    f64: new Float64Array(sab, COUNTERS_OFFSET, F64_SLOTS),
     tickHistogram: new Uint32Array(sab, TICK_HISTOGRAM_OFFSET, HISTOGRAM_BYTES >> 2),
   };
 }

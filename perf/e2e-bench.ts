@@ -25,7 +25,7 @@ import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { FRAME_BYTES, F64, FrameKind, I32 } from '../ipc/frame-layout.js';
+import { FRAME_BYTES, Frame, FrameKind, MarketTick, NewOrder } from '../ipc/frame-layout.js';
 import { createInstrumentTable } from '../ipc/instrument-table-layout.js';
 import { DEFAULT_LOAD, OrderGenerator } from '../core/generator/order-generator.js';
 import { writeInstrumentTable } from '../core/instruments/instrument.js';
@@ -117,10 +117,10 @@ async function postMessageBaseline(seconds: number): Promise<number> {
       gen.prepare();
       gen.write(i32, f64, 0, 0);
       if (gen.kind === FrameKind.MarketTick) {
-        worker.postMessage({ t: 'tick', s: i32[I32.symbol], bid: f64[F64.bid], ask: f64[F64.ask], last: f64[F64.last] });
+        worker.postMessage({ t: 'tick', s: i32[Frame.symbol], bid: f64[MarketTick.bid], ask: f64[MarketTick.ask], last: f64[MarketTick.last] });
       } else {
         inFlight++;
-        worker.postMessage({ t: 'order', s: i32[I32.symbol], id: f64[F64.clientId], p: f64[F64.price], q: f64[F64.quantity], side: i32[I32.side], type: i32[I32.type], seq: seq++ });
+        worker.postMessage({ t: 'order', s: i32[Frame.symbol], id: f64[NewOrder.clientId], p: f64[NewOrder.price], q: f64[NewOrder.quantity], side: i32[NewOrder.side], type: i32[NewOrder.type], seq: seq++ });
       }
     }
   };

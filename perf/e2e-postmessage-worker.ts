@@ -4,7 +4,7 @@
  * way, as a Node service without shared memory would do it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { F64, FRAME_BYTES, I32 } from '../ipc/frame-layout.js';
+import { FRAME_BYTES, Fill, Frame, MarketTick, NewOrder } from '../ipc/frame-layout.js';
 import { LiveOrderSet } from '../core/risk/live-order-set.js';
 import { PreTradeChecker, type RiskBuffers } from '../core/risk/pre-trade-checks.js';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
@@ -23,26 +23,26 @@ const f64 = new Float64Array(frame);
 
 parentPort!.on('message', (m: Msg) => {
   if (m.t === 'tick') {
-    f64[F64.bid] = m.bid;
-    f64[F64.ask] = m.ask;
-    f64[F64.last] = m.last;
-    f64[F64.time] = monotonicClock().nowNs();
+    f64[MarketTick.bid] = m.bid;
+    f64[MarketTick.ask] = m.ask;
+    f64[MarketTick.last] = m.last;
+    f64[MarketTick.time] = monotonicClock().nowNs();
     book.apply(m.s, f64, 0);
   } else if (m.t === 'fill') {
-    i32[I32.leavesOpen] = 0;
-    f64[F64.clientId] = m.id;
-    f64[F64.quantity] = m.q;
-    f64[F64.price] = m.p;
-    i32[I32.side] = m.side;
+    i32[Fill.leavesOpen] = 0;
+    f64[Fill.clientId] = m.id;
+    f64[Fill.quantity] = m.q;
+    f64[Fill.price] = m.p;
+    i32[Fill.side] = m.side;
     checker.onFill(i32, f64, 0);
   } else {
     checker.beginBatch();
-    i32[I32.symbol] = m.s;
-    i32[I32.type] = m.type;
-    i32[I32.side] = m.side;
-    f64[F64.price] = m.p;
-    f64[F64.quantity] = m.q;
-    f64[F64.clientId] = m.id;
+    i32[Frame.symbol] = m.s;
+    i32[NewOrder.type] = m.type;
+    i32[NewOrder.side] = m.side;
+    f64[NewOrder.price] = m.p;
+    f64[NewOrder.quantity] = m.q;
+    f64[NewOrder.clientId] = m.id;
     const reason = checker.check(i32, f64, 0);
     parentPort!.postMessage({ seq: m.seq, id: m.id, reason, s: m.s, p: reason === 0 ? checker.checkedPrice : m.p, q: m.q, side: m.side });
   }

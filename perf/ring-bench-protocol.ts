@@ -32,10 +32,12 @@ export type Command =
   | { cmd: 'consume'; transport: 'ring' | 'ringbuf'; sab: SharedArrayBuffer; ctl: SharedArrayBuffer; records: number; batch: number }
   | { cmd: 'produce'; transport: 'postMessage'; port: MessagePort; ctl: SharedArrayBuffer; records: number; window: number }
   | { cmd: 'consume'; transport: 'postMessage'; port: MessagePort; ctl: SharedArrayBuffer; records: number }
-  | { cmd: 'latency-produce'; sab: SharedArrayBuffer; ctl: SharedArrayBuffer; samples: number; gapNs: number; strategy: WaitStrategyName }
+  | { cmd: 'latency-produce'; sab: SharedArrayBuffer; bell: SharedArrayBuffer; ctl: SharedArrayBuffer; samples: number; gapNs: number; strategy: WaitStrategyName }
   | {
       cmd: 'latency-consume';
       sab: SharedArrayBuffer;
+      /** The consumer's doorbell (block strategy). */
+      bell: SharedArrayBuffer;
       ctl: SharedArrayBuffer;
       samples: number;
       strategy: WaitStrategyName;

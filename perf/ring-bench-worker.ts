@@ -10,7 +10,8 @@ import { RingBuffer } from 'ringbuf.js';
 import { pinThreadToCore } from '../core/affinity/cpu-affinity.js';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
 import { RingConsumer, RingProducer } from '../ipc/spsc-ring.js';
-import { applyWaitStrategy, ConsumerIdler } from '../ipc/wait-strategy.js';
+import { Doorbell } from '../ipc/doorbell.js';
+import { applyWaitStrategy, IdleStrategy } from '../ipc/wait-strategy.js';
 import { CTL_ACKED, CTL_BARRIER, RECORD_F64, type Command, type PinReport, type Reply } from './ring-bench-protocol.js';
 
 const clock = monotonicClock();
@@ -185,16 +186,17 @@ function latencyProduce(producer: RingProducer, samples: number, gapNs: number):
   }
 }
 
-function latencyConsume(consumer: RingConsumer, idler: ConsumerIdler, samples: number, out: Float64Array): number {
+function latencyConsume(consumer: RingConsumer, idler: IdleStrategy, samples: number, out: Float64Array): number {
   const f64 = consumer.f64;
+  const look = { doWork: () => consumer.available() };
   let got = 0;
   while (got < samples) {
     const n = consumer.available();
     if (n === 0) {
-      idler.idle();
+      idler.idle(look);
       continue;
     }
-    idler.busy();
+    idler.reset();
     const now = clock.nowNs();
     for (let k = 0; k < n; k++) {
       const s = consumer.frameAt(k) >> 1;
@@ -257,7 +259,7 @@ async function handle(c: Command): Promise<Reply> {
       return consume(c, ctl);
     case 'latency-produce': {
       const producer = new RingProducer(c.sab);
-      applyWaitStrategy(c.strategy, { producer });
+      applyWaitStrategy(c.strategy, { producer, consumerDoorbell: c.bell });
       barrier(ctl);
       latencyProduce(producer, c.samples, c.gapNs);
       return reply(clock.nowNs(), 0);
@@ -265,7 +267,7 @@ async function handle(c: Command): Promise<Reply> {
     case 'latency-consume': {
       const consumer = new RingConsumer(c.sab);
       applyWaitStrategy(c.strategy, { consumer });
-      const idler = new ConsumerIdler(consumer, c.strategy, 1000);
+      const idler = new IdleStrategy(c.strategy, new Doorbell(c.bell), 1000);
       barrier(ctl);
       const got = latencyConsume(consumer, idler, c.samples, new Float64Array(c.out));
       return reply(clock.nowNs(), 0, got, got === c.samples ? -1 : got);

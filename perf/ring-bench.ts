@@ -15,6 +15,7 @@
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { RingBuffer } from 'ringbuf.js';
 import { z } from 'zod';
+import { createDoorbell } from '../ipc/doorbell.js';
 import { createRingBuffer } from '../ipc/spsc-ring.js';
 import type { WaitStrategyName } from '../ipc/wait-strategy.js';
 import { machineInfo, median, percentile, throughputRatio, type BenchReport, type BenchResult } from './bench-report.js';
@@ -138,8 +139,9 @@ async function latency(producer: Side, consumer: Side, strategy: WaitStrategyNam
   const sab = createRingBuffer(64);
   const ctl = new SharedArrayBuffer(CTL_BYTES);
   const out = new SharedArrayBuffer(samples * 8);
-  const consumed = consumer.request({ cmd: 'latency-consume', sab, ctl, samples, strategy, out });
-  const produced = producer.request({ cmd: 'latency-produce', sab, ctl, samples, gapNs, strategy });
+  const bell = createDoorbell();
+  const consumed = consumer.request({ cmd: 'latency-consume', sab, bell, ctl, samples, strategy, out });
+  const produced = producer.request({ cmd: 'latency-produce', sab, bell, ctl, samples, gapNs, strategy });
   const c = await consumed;
   if (c.badSeq >= 0) throw new Error(`latency (${strategy}): sample ${c.badSeq} lost or out of order`);
   await produced;

@@ -21,7 +21,7 @@ import { LiveOrderSet } from '../core/risk/live-order-set.js';
 import { PreTradeChecker } from '../core/risk/pre-trade-checks.js';
 import { ReferenceBook } from '../core/risk/reference-book.js';
 import { Reason } from '../core/risk/reject-reason.js';
-import { FRAME_BYTES, FRAME_I32, F64, FrameKind, I32, OrderType, Side } from '../ipc/frame-layout.js';
+import { FRAME_BYTES, FRAME_I32, Fill, Frame, FrameKind, MarketTick, NewOrder, OrderType, Side } from '../ipc/frame-layout.js';
 import { createInstrumentTable } from '../ipc/instrument-table-layout.js';
 import { machineInfo, median, percentile, timeRatio, type BenchReport, type BenchResult } from './bench-report.js';
 import { NaiveRisk, type NaiveOrder } from './risk-naive.js';
@@ -71,21 +71,21 @@ export async function run(args: string[]): Promise<BenchReport> {
     gen.prepare();
     if (gen.kind === FrameKind.MarketTick) {
       gen.write(ti32, tf64, 0, 0);
-      tf64[F64.time] = Infinity; // a tick "from the future": never older than maxRefAgeNs
-      book.apply(ti32[I32.symbol], tf64, 0);
-      naive.tick(universe[ti32[I32.symbol]]?.name ?? '', tf64[F64.last], Infinity);
+      tf64[MarketTick.time] = Infinity; // a tick "from the future": never older than maxRefAgeNs
+      book.apply(ti32[Frame.symbol], tf64, 0);
+      naive.tick(universe[ti32[Frame.symbol]]?.name ?? '', tf64[MarketTick.last], Infinity);
       continue;
     }
     const base = n * FRAME_I32;
     gen.write(i32, f64, base, n);
     const d = base >> 1;
     naiveOrders.push({
-      clientOrderId: String(f64[d + F64.clientId]),
-      symbol: universe[i32[base + I32.symbol]]?.name ?? 'UNKNOWN',
-      side: i32[base + I32.side] === Side.Buy ? 'BUY' : 'SELL',
-      type: i32[base + I32.type] === OrderType.Market ? 'MARKET' : 'LIMIT',
-      price: f64[d + F64.price],
-      quantity: f64[d + F64.quantity],
+      clientOrderId: String(f64[d + NewOrder.clientId]),
+      symbol: universe[i32[base + Frame.symbol]]?.name ?? 'UNKNOWN',
+      side: i32[base + NewOrder.side] === Side.Buy ? 'BUY' : 'SELL',
+      type: i32[base + NewOrder.type] === OrderType.Market ? 'MARKET' : 'LIMIT',
+      price: f64[d + NewOrder.price],
+      quantity: f64[d + NewOrder.quantity],
       reduceOnly: false,
       venue: 'binance',
     });
@@ -133,11 +133,11 @@ export async function run(args: string[]): Promise<BenchReport> {
       for (let k = 0; k < na; k++) {
         const base = accepted[k];
         const d = base >> 1;
-        fi32[I32.kind] = FrameKind.Fill;
-        fi32[I32.leavesOpen] = 0;
-        ff64[F64.clientId] = f64[d + F64.clientId];
-        ff64[F64.quantity] = f64[d + F64.quantity];
-        ff64[F64.price] = acceptedPx[k];
+        fi32[Frame.kind] = FrameKind.Fill;
+        fi32[Fill.leavesOpen] = 0;
+        ff64[Fill.clientId] = f64[d + Fill.clientId];
+        ff64[Fill.quantity] = f64[d + Fill.quantity];
+        ff64[Fill.price] = acceptedPx[k];
         checker.onFill(fi32, ff64, 0);
       }
     }

@@ -6,7 +6,7 @@
 import { allowedCpus, currentTid, machineCores } from '../core/affinity/cpu-affinity.js';
 import { OptionError, helpText, parseEngineOptions } from '../core/config/engine-options.js';
 import { createLogger } from '../core/logging/logger.js';
-import { startEngine } from './engine/engine.js';
+import { startEngine } from '../engine/engine.js';
 
 let opts;
 try {

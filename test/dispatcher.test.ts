@@ -4,19 +4,19 @@
  * worker's deferred frames go out before anything newer, in order.
  */
 import { expect } from 'chai';
-import { F64, FRAME_BYTES, FrameKind, I32, ControlOp } from '../ipc/frame-layout.js';
+import { Control, ControlOp, Decision, FRAME_BYTES, Fill, Frame, FrameKind, MarketTick } from '../ipc/frame-layout.js';
 import { RingConsumer, createRingBuffer } from '../ipc/spsc-ring.js';
-import { Dispatcher } from '../scripts/engine/dispatcher.js';
+import { Dispatcher } from '../core/dispatch/dispatcher.js';
 
 function tickFrame(symbol: number, last: number) {
   const buf = new ArrayBuffer(FRAME_BYTES);
   const i32 = new Int32Array(buf);
   const f64 = new Float64Array(buf);
-  i32[I32.kind] = FrameKind.MarketTick;
-  i32[I32.symbol] = symbol;
-  f64[F64.bid] = last - 1;
-  f64[F64.ask] = last + 1;
-  f64[F64.last] = last;
+  i32[Frame.kind] = FrameKind.MarketTick;
+  i32[Frame.symbol] = symbol;
+  f64[MarketTick.bid] = last - 1;
+  f64[MarketTick.ask] = last + 1;
+  f64[MarketTick.last] = last;
   return { i32, f64 };
 }
 
@@ -24,12 +24,12 @@ function decisionFrame(symbol: number, clientId: number, side: number) {
   const buf = new ArrayBuffer(FRAME_BYTES);
   const i32 = new Int32Array(buf);
   const f64 = new Float64Array(buf);
-  i32[I32.kind] = FrameKind.Decision;
-  i32[I32.symbol] = symbol;
-  i32[I32.side] = side;
-  f64[F64.clientId] = clientId;
-  f64[F64.price] = 100;
-  f64[F64.quantity] = 2;
+  i32[Frame.kind] = FrameKind.Decision;
+  i32[Frame.symbol] = symbol;
+  i32[Decision.side] = side;
+  f64[Decision.clientId] = clientId;
+  f64[Decision.price] = 100;
+  f64[Decision.quantity] = 2;
   return { i32, f64 };
 }
 
@@ -39,8 +39,8 @@ function drain(c: RingConsumer): Array<[number, number, number]> {
   const n = c.available();
   for (let k = 0; k < n; k++) {
     const b = c.frameAt(k);
-    const kind = c.i32[b + I32.kind];
-    out.push([kind, c.i32[b + I32.symbol], kind === FrameKind.MarketTick ? c.f64[(b >> 1) + F64.last] : kind === FrameKind.Fill ? c.f64[(b >> 1) + F64.clientId] : c.i32[b + I32.op]]);
+    const kind = c.i32[b + Frame.kind];
+    out.push([kind, c.i32[b + Frame.symbol], kind === FrameKind.MarketTick ? c.f64[(b >> 1) + MarketTick.last] : kind === FrameKind.Fill ? c.f64[(b >> 1) + Fill.clientId] : c.i32[b + Control.op]]);
   }
   c.advance(n);
   c.release();
@@ -77,25 +77,23 @@ describe('dispatcher', () => {
     ]);
   });
 
-  it('fills at the market mid when given one (no spread booked as profit), else at the decision price', () => {
-    const fillPrice = (d: Dispatcher, ring: SharedArrayBuffer, symbol: number): number => {
-      d.queueFill(0, decisionFrame(symbol, 7, 1).i32, decisionFrame(symbol, 7, 1).f64, 0);
+  it('fills at the given mid (no spread booked as profit), else at the decision price, stamped with the fill time', () => {
+    const fill = (mids: Float64Array, symbol: number): { price: number; time: number } => {
+      const ring = createRingBuffer(4);
+      const d = new Dispatcher([ring], 4, 'spin');
+      const f = decisionFrame(symbol, 7, 1);
+      d.queueFill(0, f.i32, f.f64, 0, mids, Float64Array.of(123_456));
       d.flush(0);
       d.publishAll();
       const c = new RingConsumer(ring);
       const b = c.frameAt(0);
-      expect(c.i32[b + I32.kind]).to.equal(FrameKind.Fill);
-      return c.f64[(b >> 1) + F64.price];
+      expect(c.i32[b + Frame.kind]).to.equal(FrameKind.Fill);
+      return { price: c.f64[(b >> 1) + Fill.price], time: c.f64[(b >> 1) + Fill.time] };
     };
     const mids = new Float64Array([101.5, 0, NaN, 99]);
-    let ring = createRingBuffer(4);
-    expect(fillPrice(new Dispatcher([ring], 4, 'spin', mids), ring, 0)).to.equal(101.5);
-    for (const noMid of [1, 2]) {
-      ring = createRingBuffer(4);
-      expect(fillPrice(new Dispatcher([ring], 4, 'spin', mids), ring, noMid), `mid ${mids[noMid]}`).to.equal(100);
-    }
-    ring = createRingBuffer(4);
-    expect(fillPrice(new Dispatcher([ring], 4, 'spin'), ring, 3)).to.equal(100);
+    expect(fill(mids, 0)).to.deep.equal({ price: 101.5, time: 123_456 });
+    for (const noMid of [1, 2]) expect(fill(mids, noMid).price, `mid ${mids[noMid]}`).to.equal(100);
+    expect(fill(new Float64Array(0), 3).price).to.equal(100);
   });
 
   it('never drops fills: they wait for room and go out in order, before newer frames', () => {
@@ -104,7 +102,7 @@ describe('dispatcher', () => {
     const c = new RingConsumer(ring);
     for (let id = 1; id <= 10; id++) {
       const f = decisionFrame(1, id, 1);
-      d.queueFill(0, f.i32, f.f64, 0);
+      d.queueFill(0, f.i32, f.f64, 0, new Float64Array(0), Float64Array.of(0));
     }
     expect(d.fillsQueuedPeak).to.equal(10);
     const got: number[] = [];

@@ -2,7 +2,7 @@
  * Seeded generators of feed messages for the property and fuzz tests, and
  * helpers that read a parser's result back as the reference's shape.
  */
-import { F64, I32 } from '../ipc/frame-layout.js';
+import { Frame, MarketTick } from '../ipc/frame-layout.js';
 import { Reason } from '../core/feed/feed-stats.js';
 import type { Venue } from '../core/feed/symbol-map.js';
 import type { VenueParser } from '../core/feed/venue-parser.js';
@@ -277,13 +277,13 @@ export function parserResult(p: VenueParser, reason: number): RefResult {
           ? { status: s, symbol: -1, bid: NaN, ask: NaN, last: NaN, bidQty: NaN, askQty: NaN, exchSeq: NaN }
           : {
               status: s,
-              symbol: b.i32[i + I32.symbol],
-              bid: b.f64[f + F64.bid],
-              ask: b.f64[f + F64.ask],
-              last: b.f64[f + F64.last],
-              bidQty: b.f64[f + F64.bidQty],
-              askQty: b.f64[f + F64.askQty],
-              exchSeq: b.f64[f + F64.exchSeq],
+              symbol: b.i32[i + Frame.symbol],
+              bid: b.f64[f + MarketTick.bid],
+              ask: b.f64[f + MarketTick.ask],
+              last: b.f64[f + MarketTick.last],
+              bidQty: b.f64[f + MarketTick.bidQty],
+              askQty: b.f64[f + MarketTick.askQty],
+              exchSeq: b.f64[f + MarketTick.exchSeq],
             },
       );
     }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { F64, FrameKind, I32 } from '../ipc/frame-layout.js';
+import { Frame, FrameKind, MarketTick } from '../ipc/frame-layout.js';
 import { createParser } from '../core/feed/create-parser.js';
 import { REASON_NAMES, Reason } from '../core/feed/feed-stats.js';
 import { SymbolMap, type Venue } from '../core/feed/symbol-map.js';
@@ -204,16 +204,16 @@ function ticks(p: VenueParser): Tick[] {
     }
     const i = k * 16;
     const f = k * 8;
-    expect(b.i32[i + I32.kind]).to.equal(FrameKind.MarketTick);
+    expect(b.i32[i + Frame.kind]).to.equal(FrameKind.MarketTick);
     out.push({
       status: 'OK',
-      symbol: b.i32[i + I32.symbol],
-      bid: b.f64[f + F64.bid],
-      ask: b.f64[f + F64.ask],
-      last: b.f64[f + F64.last],
-      bidQty: b.f64[f + F64.bidQty],
-      askQty: b.f64[f + F64.askQty],
-      exchSeq: b.f64[f + F64.exchSeq],
+      symbol: b.i32[i + Frame.symbol],
+      bid: b.f64[f + MarketTick.bid],
+      ask: b.f64[f + MarketTick.ask],
+      last: b.f64[f + MarketTick.last],
+      bidQty: b.f64[f + MarketTick.bidQty],
+      askQty: b.f64[f + MarketTick.askQty],
+      exchSeq: b.f64[f + MarketTick.exchSeq],
     });
   }
   return out;

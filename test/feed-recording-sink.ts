@@ -1,4 +1,4 @@
-import { F64, I32 } from '../ipc/frame-layout.js';
+import { Frame, MarketTick } from '../ipc/frame-layout.js';
 import type { TickSink } from '../core/feed/tick-sink.js';
 
 /** A TickSink that records what it is given. */
@@ -8,12 +8,12 @@ export class RecordingSink implements TickSink {
   dispatchTick(i32: Int32Array, f64: Float64Array, base: number): void {
     const f = base >> 1;
     this.ticks.push({
-      symbol: i32[base + I32.symbol],
-      time: f64[f + F64.time],
-      bid: f64[f + F64.bid],
-      ask: f64[f + F64.ask],
-      last: f64[f + F64.last],
-      exchSeq: f64[f + F64.exchSeq],
+      symbol: i32[base + Frame.symbol],
+      time: f64[f + MarketTick.time],
+      bid: f64[f + MarketTick.bid],
+      ask: f64[f + MarketTick.ask],
+      last: f64[f + MarketTick.last],
+      exchSeq: f64[f + MarketTick.exchSeq],
     });
   }
   markStale(symbol: number): void {

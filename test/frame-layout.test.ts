@@ -5,13 +5,17 @@
  */
 import { expect } from 'chai';
 import {
+  Control,
   ControlOp,
-  F64,
+  Decision,
+  Fill,
+  Frame,
   FRAME_BYTES,
   FRAME_F64,
   FRAME_I32,
   FrameKind,
-  I32,
+  MarketTick,
+  NewOrder,
   OrderFlag,
   OrderType,
   Side,
@@ -27,14 +31,22 @@ interface Field {
   byte: number;
 }
 
-const i32 = (name: keyof typeof I32, byte: number): Field => ({ name, type: 'i32', index: I32[name], byte });
-const f64 = (name: keyof typeof F64, byte: number): Field => ({ name, type: 'f64', index: F64[name], byte });
+type Table = Record<string, number>;
+/** Each kind's field table, as the code reads frames through it. */
+const TABLES: Record<Exclude<keyof typeof FrameKind, 'Empty'>, Table> = { MarketTick, NewOrder, Decision, Fill, Control };
+let table: Table = Frame;
+const i32 = (name: string, byte: number): Field => ({ name, type: 'i32', index: table[name], byte });
+const f64 = (name: string, byte: number): Field => ({ name, type: 'f64', index: table[name], byte });
+const kind = (t: Table, fields: () => Field[]): Field[] => {
+  table = t;
+  return fields();
+};
 
-const HEADER = [i32('kind', 0), i32('symbol', 4)];
+const HEADER = kind(Frame, () => [i32('kind', 0), i32('symbol', 4)]);
 
 const KINDS: Record<Exclude<keyof typeof FrameKind, 'Empty'>, Field[]> = {
-  MarketTick: [f64('time', 8), f64('bid', 16), f64('ask', 24), f64('last', 32), f64('bidQty', 40), f64('askQty', 48), f64('exchSeq', 56)],
-  NewOrder: [
+  MarketTick: kind(MarketTick, () => [f64('time', 8), f64('bid', 16), f64('ask', 24), f64('last', 32), f64('bidQty', 40), f64('askQty', 48), f64('exchSeq', 56)]),
+  NewOrder: kind(NewOrder, () => [
     f64('time', 8),
     f64('clientId', 16),
     f64('price', 24),
@@ -45,8 +57,8 @@ const KINDS: Record<Exclude<keyof typeof FrameKind, 'Empty'>, Field[]> = {
     i32('flags', 52),
     i32('account', 56),
     i32('venue', 60),
-  ],
-  Decision: [
+  ]),
+  Decision: kind(Decision, () => [
     f64('time', 8),
     f64('clientId', 16),
     f64('price', 24),
@@ -54,12 +66,12 @@ const KINDS: Record<Exclude<keyof typeof FrameKind, 'Empty'>, Field[]> = {
     i32('seq', 40),
     i32('side', 44),
     i32('reason', 48),
-    i32('worker', 52),
+    i32('queuedNs', 52),
     i32('account', 56),
     i32('venue', 60),
-  ],
-  Fill: [f64('time', 8), f64('clientId', 16), f64('price', 24), f64('quantity', 32), i32('side', 44), i32('leavesOpen', 48)],
-  Control: [f64('time', 8), f64('arg', 16), i32('op', 24)],
+  ]),
+  Fill: kind(Fill, () => [f64('time', 8), f64('clientId', 16), f64('price', 24), f64('quantity', 32), i32('side', 44), i32('leavesOpen', 48)]),
+  Control: kind(Control, () => [f64('time', 8), f64('arg', 16), i32('op', 24)]),
 };
 
 function byteRange(f: Field): [number, number] {
@@ -100,6 +112,10 @@ describe('frame-layout', () => {
   for (const [kind, body] of Object.entries(KINDS)) {
     describe(kind, () => {
       const fields = [...HEADER, ...body];
+
+      it('its table names exactly the fields the diagram documents for it', () => {
+        expect(Object.keys(TABLES[kind as keyof typeof TABLES]).sort()).to.deep.equal(body.map((f) => f.name).sort());
+      });
 
       it('places every field at its documented byte offset, inside the frame', () => {
         for (const f of fields) {

@@ -4,7 +4,7 @@
  * worker's check list (PreTradeChecker) with limits that stay out of the way.
  */
 import { expect } from 'chai';
-import { F64, FRAME_BYTES, FrameKind, I32, OrderType, Side } from '../ipc/frame-layout.js';
+import { FRAME_BYTES, Frame, FrameKind, MarketTick, NewOrder, OrderType, Side } from '../ipc/frame-layout.js';
 import { createInstrumentTable } from '../ipc/instrument-table-layout.js';
 import { writeInstrumentTable, type Instrument } from '../core/instruments/instrument.js';
 import { LiveOrderSet } from '../core/risk/live-order-set.js';
@@ -21,10 +21,10 @@ const SILENT: Instrument = { ...BTC, name: 'NEW/USDT' };
 
 function tick(book: ReferenceBook, s: number, bid: number, ask: number, last: number): void {
   const f = new Float64Array(8);
-  f[F64.time] = monotonicClock().nowNs();
-  f[F64.bid] = bid;
-  f[F64.ask] = ask;
-  f[F64.last] = last;
+  f[MarketTick.time] = monotonicClock().nowNs();
+  f[MarketTick.bid] = bid;
+  f[MarketTick.ask] = ask;
+  f[MarketTick.last] = last;
   book.apply(s, f, 0);
 }
 
@@ -54,13 +54,13 @@ function setup(liveSlots = 1024) {
   const check = (o: Order = {}) => {
     checker.beginBatch();
     i32.fill(0);
-    i32[I32.kind] = FrameKind.NewOrder;
-    i32[I32.symbol] = o.symbol ?? 0;
-    i32[I32.side] = Side.Buy;
-    i32[I32.type] = o.type ?? OrderType.Limit;
-    f64[F64.price] = o.price ?? 60010;
-    f64[F64.quantity] = o.qty ?? 0.01;
-    f64[F64.clientId] = o.id ?? nextId++;
+    i32[Frame.kind] = FrameKind.NewOrder;
+    i32[Frame.symbol] = o.symbol ?? 0;
+    i32[NewOrder.side] = Side.Buy;
+    i32[NewOrder.type] = o.type ?? OrderType.Limit;
+    f64[NewOrder.price] = o.price ?? 60010;
+    f64[NewOrder.quantity] = o.qty ?? 0.01;
+    f64[NewOrder.clientId] = o.id ?? nextId++;
     return reasonName(checker.check(i32, f64, 0));
   };
   return { check, book, live };

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { F64, FRAME_BYTES, FrameKind, I32 } from '../ipc/frame-layout.js';
+import { FRAME_BYTES, Frame, FrameKind, MarketTick, NewOrder } from '../ipc/frame-layout.js';
 import { OrderGenerator } from '../core/generator/order-generator.js';
 import { RateSchedule } from '../core/generator/rate-schedule.js';
 import { buildUniverse } from '../core/instruments/universe.js';
@@ -53,17 +53,17 @@ describe('order generator', () => {
     for (let k = 0; k < 50_000; k++) {
       gen.prepare();
       gen.write(i32, f64, 0, 0);
-      const ins = universe[i32[I32.symbol]];
-      if (i32[I32.kind] === FrameKind.MarketTick) {
-        expect(f64[F64.bid]).to.be.lessThan(f64[F64.ask]);
+      const ins = universe[i32[Frame.symbol]];
+      if (i32[Frame.kind] === FrameKind.MarketTick) {
+        expect(f64[MarketTick.bid]).to.be.lessThan(f64[MarketTick.ask]);
         continue;
       }
-      const ticks = f64[F64.price] / ins.tickSize;
+      const ticks = f64[NewOrder.price] / ins.tickSize;
       expect(Math.abs(ticks - Math.round(ticks))).to.be.lessThan(1e-6);
-      const lots = f64[F64.quantity] / ins.lotStep;
+      const lots = f64[NewOrder.quantity] / ins.lotStep;
       expect(Math.abs(lots - Math.round(lots))).to.be.lessThan(1e-6);
-      expect(f64[F64.quantity]).to.be.at.least(ins.minQty);
-      expect(f64[F64.price] * f64[F64.quantity]).to.be.at.most(ins.maxNotional);
+      expect(f64[NewOrder.quantity]).to.be.at.least(ins.minQty);
+      expect(f64[NewOrder.price] * f64[NewOrder.quantity]).to.be.at.most(ins.maxNotional);
     }
   });
 

@@ -16,7 +16,7 @@ import { PreTradeChecker } from '../core/risk/pre-trade-checks.js';
 import { ReferenceBook } from '../core/risk/reference-book.js';
 import { reasonName } from '../core/risk/reject-reason.js';
 import { TradingMode } from '../core/risk/trading-state.js';
-import { F64, FRAME_BYTES, FrameKind, I32, OrderFlag, OrderType, Side } from '../ipc/frame-layout.js';
+import { FRAME_BYTES, Fill, Frame, FrameKind, MarketTick, NewOrder, OrderFlag, OrderType, Side } from '../ipc/frame-layout.js';
 import { createInstrumentTable } from '../ipc/instrument-table-layout.js';
 
 const BTC: Instrument = { name: 'BTC/USDT', tickSize: 0.01, lotStep: 0.00001, minQty: 0.0001, maxQty: 100, maxNotional: 250_000, collarFrac: 0.05, trading: true, venue: 0, initialPrice: 60000 };
@@ -48,10 +48,10 @@ function setup(o: Setup = {}) {
   const book = new ReferenceBook(2);
   const tick = (s: number, last: number, time = clock.nowNs()) => {
     const f = new Float64Array(8);
-    f[F64.time] = time;
-    f[F64.bid] = last - 0.01;
-    f[F64.ask] = last + 0.01;
-    f[F64.last] = last;
+    f[MarketTick.time] = time;
+    f[MarketTick.bid] = last - 0.01;
+    f[MarketTick.ask] = last + 0.01;
+    f[MarketTick.last] = last;
     book.apply(s, f, 0);
   };
   tick(0, 60000);
@@ -64,25 +64,25 @@ function setup(o: Setup = {}) {
   const check = (x: Order = {}) => {
     checker.beginBatch();
     i32.fill(0);
-    i32[I32.kind] = FrameKind.NewOrder;
-    i32[I32.symbol] = x.symbol ?? 0;
-    i32[I32.side] = x.side ?? Side.Buy;
-    i32[I32.type] = x.type ?? OrderType.Limit;
-    i32[I32.flags] = x.flags ?? 0;
-    i32[I32.venue] = x.venue ?? 0;
-    f64[F64.price] = x.price ?? 60000;
-    f64[F64.quantity] = x.qty ?? 1;
-    f64[F64.clientId] = x.id ?? nextId++;
+    i32[Frame.kind] = FrameKind.NewOrder;
+    i32[Frame.symbol] = x.symbol ?? 0;
+    i32[NewOrder.side] = x.side ?? Side.Buy;
+    i32[NewOrder.type] = x.type ?? OrderType.Limit;
+    i32[NewOrder.flags] = x.flags ?? 0;
+    i32[NewOrder.venue] = x.venue ?? 0;
+    f64[NewOrder.price] = x.price ?? 60000;
+    f64[NewOrder.quantity] = x.qty ?? 1;
+    f64[NewOrder.clientId] = x.id ?? nextId++;
     return reasonName(checker.check(i32, f64, 0));
   };
   /** Execution report for client id `id`: qty filled at price, leavesOpen. */
   const fill = (id: number, qty: number, price: number, leavesOpen = 0) => {
     i32.fill(0);
-    i32[I32.kind] = FrameKind.Fill;
-    i32[I32.leavesOpen] = leavesOpen;
-    f64[F64.clientId] = id;
-    f64[F64.quantity] = qty;
-    f64[F64.price] = price;
+    i32[Frame.kind] = FrameKind.Fill;
+    i32[Fill.leavesOpen] = leavesOpen;
+    f64[Fill.clientId] = id;
+    f64[Fill.quantity] = qty;
+    f64[Fill.price] = price;
     checker.onFill(i32, f64, 0);
   };
   const lastId = () => nextId - 1;

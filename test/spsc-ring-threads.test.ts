@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import { Worker } from 'node:worker_threads';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
+import { createDoorbell } from '../ipc/doorbell.js';
 import { createRingBuffer, RingConsumer, RingProducer } from '../ipc/spsc-ring.js';
 import { applyWaitStrategy, type WaitStrategyName } from '../ipc/wait-strategy.js';
 import type { ConsumerOptions, ConsumerResult, ProducerOptions, ProducerResult } from './fixtures/ring-fixture-options.js';
@@ -21,7 +22,7 @@ const INT32_MAX = 0x7fffffff;
 const LONG_SLEEP_MS = 20_000;
 const PROMPT_NS = 2e9;
 
-type Common = Omit<ProducerOptions & ConsumerOptions, 'sab' | 'stamp' | 'pingPong' | 'stamped' | 'measureCpu'>;
+type Common = Omit<ProducerOptions & ConsumerOptions, 'sab' | 'doorbell' | 'stamp' | 'pingPong' | 'stamped' | 'measureCpu'>;
 
 function startWorker(file: string, data: object): Worker {
   return new Worker(new URL(`./fixtures/${file}`, import.meta.url), { workerData: data });
@@ -70,10 +71,12 @@ async function runPair(
   deadlineMs: number,
 ): Promise<PairRun> {
   const sab = createRingBuffer(slots);
+  const doorbell = createDoorbell();
   seedPositions(sab, start);
-  const producerOpts: ProducerOptions = { sab, ...common, stamp: false, pingPong: false, ...producerExtra };
+  const producerOpts: ProducerOptions = { sab, doorbell, ...common, stamp: false, pingPong: false, ...producerExtra };
   const consumerOpts: ConsumerOptions = {
     sab,
+    doorbell,
     ...common,
     seed: common.seed ^ 0x5bd1e995,
     stamped: producerOpts.stamp,
@@ -189,8 +192,10 @@ describe('spsc-ring (two threads)', function () {
     const clock = monotonicClock();
     const idle = async (strategy: WaitStrategyName) => {
       const sab = createRingBuffer(8);
+      const doorbell = createDoorbell();
       const opts: ConsumerOptions = {
         sab,
+        doorbell,
         frames: 1,
         strategy,
         maxSleepMs: 60_000,
@@ -204,13 +209,13 @@ describe('spsc-ring (two threads)', function () {
       const worker = startWorker('ring-consumer.js', opts);
       const result = resultOf<ConsumerResult>(worker);
       await readyOf(worker);
-      return { sab, worker, result };
+      return { sab, doorbell, worker, result };
     };
     const [block, spin] = await Promise.all([idle('block'), idle('spin')]);
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    for (const { sab } of [block, spin]) {
+    for (const { sab, doorbell } of [block, spin]) {
       const producer = new RingProducer(sab);
-      applyWaitStrategy('block', { producer });
+      applyWaitStrategy('block', { producer, consumerDoorbell: doorbell });
       writePattern(producer.i32, producer.f64, producer.claim(), 0, clock.nowNs());
       producer.publish();
     }

@@ -17,7 +17,9 @@ import {
   RingProducer,
 } from '../ipc/spsc-ring.js';
 import { bufferAddressMod } from '../ipc/buffer-address.js';
-import { applyWaitStrategy, ConsumerIdler, MainIdler, WAIT_STRATEGIES } from '../ipc/wait-strategy.js';
+import { CACHE_LINE_BYTES } from '../ipc/cache-line.js';
+import { createDoorbell, Doorbell } from '../ipc/doorbell.js';
+import { applyWaitStrategy, IdleStrategy, WAIT_STRATEGIES } from '../ipc/wait-strategy.js';
 import { checkPattern, writePattern } from './fixtures/ring-frame-pattern.js';
 import { seedPositions } from './fixtures/ring-seed-positions.js';
 
@@ -75,10 +77,10 @@ function countAtomics(body: () => void): { loads: number; stores: number } {
 
 describe('spsc-ring (one thread)', () => {
   describe('geometry', () => {
-    it('sizes a ring as a 256-byte lead-in, a 512-byte header and 64 bytes per slot', () => {
-      expect(RING_HEADER_BYTES).to.equal(512);
-      expect(RING_LEAD_BYTES).to.equal(256);
-      expect(ringBytes(8)).to.equal(256 + 512 + 8 * FRAME_BYTES);
+    it('sizes a ring as a two-line lead-in, a three-line header (one line per writer) and 64 bytes per slot', () => {
+      expect(RING_HEADER_BYTES).to.equal(3 * CACHE_LINE_BYTES);
+      expect(RING_LEAD_BYTES).to.equal(2 * CACHE_LINE_BYTES);
+      expect(ringBytes(8)).to.equal(256 + 384 + 8 * FRAME_BYTES);
       for (const slots of [MIN_RING_SLOTS, 4, 1024]) {
         const { p, c } = makeRing(slots);
         expect(p.sab.byteLength).to.equal(ringBytes(slots));
@@ -95,7 +97,7 @@ describe('spsc-ring (one thread)', () => {
 
     it('refuses to attach to a buffer that is not a ring', () => {
       for (const bytes of [0, RING_HEADER_BYTES, ringBytes(1), ringBytes(3), ringBytes(4) + 8, ringBytes(4)]) {
-        // ringBytes(4) has the size of a ring but no lead recorded at byte 0.
+        // ringBytes(4) has the size of a ring but no magic, version or lead.
         const sab = new SharedArrayBuffer(bytes);
         expect(() => new RingProducer(sab), String(bytes)).to.throw(RangeError);
         expect(() => new RingConsumer(sab), String(bytes)).to.throw(RangeError);
@@ -353,16 +355,36 @@ describe('spsc-ring (one thread)', () => {
   });
 
   describe('sleep fast paths', () => {
-    it('sleepUntilData returns at once when frames are there, and after the timeout when not', () => {
-      const { p, c } = makeRing(8);
+    it('a doorbell sleep returns when rung, and after the timeout when not', () => {
+      const bell = new Doorbell(createDoorbell());
       let t0 = performance.now();
-      c.sleepUntilData(20);
+      bell.arm();
+      bell.sleep(20);
       expect(performance.now() - t0).to.be.at.least(15);
-      produce(p, 0, 1);
+      bell.arm();
+      bell.ring(); // a producer that publishes between arm() and sleep() bumps the sequence
       t0 = performance.now();
-      c.sleepUntilData(5_000);
-      expect(performance.now() - t0).to.be.below(100);
-      expect(c.available()).to.equal(1);
+      bell.sleep(5_000);
+      expect(performance.now() - t0).to.be.below(1000);
+    });
+
+    it('a producer rings only an armed doorbell (one Atomics.load otherwise)', () => {
+      const sab = createDoorbell();
+      const bell = new Doorbell(sab);
+      const seq = () => new Int32Array(sab)[32];
+      bell.ring();
+      expect(seq()).to.equal(0);
+      bell.arm();
+      bell.ring();
+      expect(seq()).to.equal(1);
+      bell.disarm();
+      bell.ring();
+      expect(seq()).to.equal(1);
+    });
+
+    it('refuses to attach to a buffer that is not a doorbell', () => {
+      expect(() => new Doorbell(new SharedArrayBuffer(256))).to.throw(/not a doorbell/);
+      expect(() => new Doorbell(createRingBuffer(8))).to.throw(/not a doorbell/);
     });
 
     it('sleepUntilFree returns at once when there is space, and after the timeout when full', () => {
@@ -378,86 +400,73 @@ describe('spsc-ring (one thread)', () => {
   });
 
   describe('wait strategies', () => {
-    it('only block turns on the wake-up handshake, on both ends', () => {
+    it('only block turns on the wake-ups: the producer rings the consumer thread\'s doorbell, the consumer wakes a waiting producer', () => {
       for (const strategy of WAIT_STRATEGIES) {
         const { p, c } = makeRing(8);
-        applyWaitStrategy(strategy, { producer: p, consumer: c });
-        expect([p.wakeConsumer, c.wakeProducer], strategy).to.deep.equal(strategy === 'block' ? [true, true] : [false, false]);
+        applyWaitStrategy(strategy, { producer: p, consumerDoorbell: createDoorbell(), consumer: c });
+        expect([p.doorbell !== null, c.wakeProducer], strategy).to.deep.equal(strategy === 'block' ? [true, true] : [false, false]);
       }
     });
 
-    /** Records the consumer's sleepUntilData calls instead of sleeping. */
-    function idlerWithSpy(strategy: (typeof WAIT_STRATEGIES)[number]): { idler: ConsumerIdler; sleeps: number[] } {
-      const { c } = makeRing(8);
+    /** An idle strategy whose naps and doorbell sleeps are recorded instead of slept. */
+    function idlerWithSpy(strategy: (typeof WAIT_STRATEGIES)[number]): { idler: IdleStrategy; sleeps: number[]; naps: number[] } {
+      const bell = new Doorbell(createDoorbell());
       const sleeps: number[] = [];
-      c.sleepUntilData = (ms: number) => void sleeps.push(ms);
-      return { idler: new ConsumerIdler(c, strategy, 250), sleeps };
+      const naps: number[] = [];
+      bell.sleep = (ms: number) => void sleeps.push(ms);
+      return { idler: new IdleStrategy(strategy, bell, 250, (ms) => naps.push(ms)), sleeps, naps };
     }
+    const nothing = { doWork: () => 0 };
 
     it('spin never sleeps', () => {
-      const { idler, sleeps } = idlerWithSpy('spin');
-      for (let i = 0; i < 10_000; i++) idler.idle();
-      expect(sleeps).to.deep.equal([]);
+      const { idler, sleeps, naps } = idlerWithSpy('spin');
+      for (let i = 0; i < 10_000; i++) idler.idle(nothing);
+      expect([sleeps, naps]).to.deep.equal([[], []]);
     });
 
-    it('yield naps briefly after 2000 idle polls, and busy() restarts the count', () => {
-      const { idler, sleeps } = idlerWithSpy('yield');
-      for (let i = 0; i < 1999; i++) idler.idle();
-      expect(sleeps).to.deep.equal([]);
-      idler.idle();
-      expect(sleeps).to.deep.equal([0.05]);
-      for (let i = 0; i < 1000; i++) idler.idle();
-      idler.busy();
-      for (let i = 0; i < 1999; i++) idler.idle();
-      expect(sleeps).to.have.length(1);
-      idler.idle();
-      expect(sleeps).to.deep.equal([0.05, 0.05]);
+    it('yield naps 50 µs in place after 2000 idle passes, and reset() restarts the count', () => {
+      const { idler, naps } = idlerWithSpy('yield');
+      for (let i = 0; i < 1999; i++) idler.idle(nothing);
+      expect(naps).to.deep.equal([]);
+      idler.idle(nothing);
+      expect(naps).to.deep.equal([0.05]);
+      for (let i = 0; i < 1000; i++) idler.idle(nothing);
+      idler.reset();
+      for (let i = 0; i < 1999; i++) idler.idle(nothing);
+      expect(naps).to.have.length(1);
+      idler.idle(nothing);
+      expect(naps).to.deep.equal([0.05, 0.05]);
     });
 
-    it('block sleeps on every idle poll, up to its maximum', () => {
+    it('block sleeps on the doorbell on every idle pass, up to its maximum or the agent\'s bound', () => {
       const { idler, sleeps } = idlerWithSpy('block');
-      for (let i = 0; i < 3; i++) idler.idle();
+      for (let i = 0; i < 3; i++) idler.idle(nothing);
       expect(sleeps).to.deep.equal([250, 250, 250]);
+      idler.idle({ doWork: () => 0, sleepBoundMs: Float64Array.of(0.5) });
+      expect(sleeps).to.deep.equal([250, 250, 250, 0.5]);
+    });
+
+    it('block takes one more look after arming, and does not sleep when it finds work', () => {
+      const { idler, sleeps } = idlerWithSpy('block');
+      let looks = 0;
+      idler.idle({ doWork: () => ++looks });
+      expect(looks).to.equal(1);
+      expect(sleeps).to.deep.equal([]);
+    });
+
+    it('block needs a doorbell', () => {
+      expect(() => new IdleStrategy('block', null, 1)).to.throw(/doorbell/);
     });
   });
 
-  describe('main thread idler', () => {
-    const spy = (strategy: 'spin' | 'yield' | 'block') => {
-      const naps: number[] = [];
-      return { idler: new MainIdler(strategy, (ms) => naps.push(ms)), naps };
-    };
-
-    it('spin polls again at once and never naps', () => {
-      const { idler, naps } = spy('spin');
-      for (let i = 0; i < 5000; i++) expect(idler.idle()).to.equal(false);
-      expect(naps).to.deep.equal([]);
-    });
-
-    it('yield polls 2000 times, then naps 50 µs in place (no 1 ms timer), and busy() restarts the count', () => {
-      const { idler, naps } = spy('yield');
-      for (let i = 0; i < 1999; i++) expect(idler.idle()).to.equal(false);
-      expect(naps).to.deep.equal([]);
-      expect(idler.idle()).to.equal(false);
-      expect(naps).to.deep.equal([0.05]);
-      for (let i = 0; i < 1000; i++) idler.idle();
-      idler.busy();
-      for (let i = 0; i < 1999; i++) idler.idle();
-      expect(naps).to.have.length(1);
-    });
-
-    it('block hands back to the event loop (a timer until the next order) on the first idle pass', () => {
-      const { idler, naps } = spy('block');
-      expect(idler.idle()).to.equal(true);
-      expect(naps).to.deep.equal([]);
-    });
-
-    it('the default nap really sleeps, briefly', () => {
-      const idler = new MainIdler('yield');
-      const t0 = performance.now();
-      for (let i = 0; i < 2000; i++) idler.idle();
-      const ms = performance.now() - t0;
-      expect(ms).to.be.at.least(0.04);
-      expect(ms).to.be.below(50);
+  describe('attach', () => {
+    it('refuses a buffer without the ring\'s magic and version', () => {
+      const sab = createRingBuffer(8);
+      new Int32Array(sab)[1] = 0x12345678;
+      expect(() => new RingConsumer(sab)).to.throw(/not a ring buffer: magic 0x12345678/);
+      const old = createRingBuffer(8);
+      new Int32Array(old)[2] = 1;
+      expect(() => new RingProducer(old)).to.throw(/version 1/);
     });
   });
 

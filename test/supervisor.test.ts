@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { parseEngineOptions, type EngineOptions } from '../core/config/engine-options.js';
 import { createLogger } from '../core/logging/logger.js';
-import { startEngine } from '../scripts/engine/engine.js';
+import { startEngine } from '../engine/engine.js';
 
 describe('supervisor', function () {
   this.timeout(60_000);

@@ -1,22 +1,91 @@
+import type { Instrument } from '../core/instruments/instrument.js';
 import type { RiskBuffers } from '../core/risk/pre-trade-checks.js';
+import type { BurstPattern } from '../core/generator/rate-schedule.js';
 import type { WaitStrategyName } from '../ipc/wait-strategy.js';
 
-/** What main hands an engine worker at start (workerData). Built from validated options only. */
-export interface EngineWorkerConfig {
-  workerId: number;
-  /** Core to pin to, or -1 for no pinning. */
-  core: number;
-  inRing: SharedArrayBuffer;
-  outRing: SharedArrayBuffer;
-  stats: SharedArrayBuffer;
-  instruments: SharedArrayBuffer;
-  wait: WaitStrategyName;
+/** One pair of rings between a producer thread and a worker: frames in, answers back. */
+export interface LinkBuffers {
+  /** producer -> worker: ticks, orders, fills, control. */
+  toWorker: SharedArrayBuffer;
+  /** worker -> producer: decisions, heartbeat echoes. */
+  fromWorker: SharedArrayBuffer;
+  /** The worker's doorbell, rung by the producer under the block strategy. */
+  workerDoorbell: SharedArrayBuffer;
+  /** The producer thread's doorbell, rung by the worker under block; none for main (it polls on timers). */
+  peerDoorbell?: SharedArrayBuffer;
+}
+
+/** What every thread on the order path needs to warm its code up on scratch state before traffic. */
+export interface WarmUpSpec {
+  /** Synthetic orders to run through the real code (0: no warm-up, e.g. a restarted worker). */
+  orders: number;
+  instruments: Instrument[];
+  /** The instrument table (read-only). */
+  instrumentTable: SharedArrayBuffer;
+  /** The shared risk state, copied into scratch buffers: warm-up never touches the real one. */
+  risk: RiskBuffers;
   maxBatch: number;
   liveOrderCapacity: number;
-  /** Shared risk state: limits table, breaker board, exposure ledger, rate limiters. */
-  risk: RiskBuffers;
+  seed: number;
+  load: LoadMix;
+}
+
+export interface LoadMix {
+  badFraction: number;
+  ticksPerOrder: number;
+  marketFraction: number;
+}
+
+interface ThreadConfig {
+  /** Core to pin to, or -1 for no pinning. */
+  core: number;
+  /** This thread's doorbell (ipc/doorbell.ts): producers ring it under the block strategy. */
+  doorbell: SharedArrayBuffer;
+  wait: WaitStrategyName;
+  warmUp: WarmUpSpec;
   /** pino log fd: 1 with --metrics json, 2 with the table. */
   logFd: 1 | 2;
   /** pino level, the same as main's. */
   logLevel: string;
+}
+
+/** What main hands a risk worker at start (workerData). Built from validated options only. */
+export interface EngineWorkerConfig extends ThreadConfig {
+  workerId: number;
+  /** Link 0: main's; link 1 + s: order source s's. */
+  links: LinkBuffers[];
+  stats: SharedArrayBuffer;
+  instruments: SharedArrayBuffer;
+  maxBatch: number;
+  liveOrderCapacity: number;
+  /** Shared risk state: limits table, breaker board, exposure ledger, rate limiters. */
+  risk: RiskBuffers;
+}
+
+/** What main hands an order source at start (workerData). */
+export interface OrderSourceConfig extends ThreadConfig {
+  sourceId: number;
+  /** One link per worker, index = worker id. */
+  links: LinkBuffers[];
+  stats: SharedArrayBuffer;
+  instruments: Instrument[];
+  /** Engine symbol ids this source trades and ticks. */
+  symbols: number[];
+  /** Client ids: clientIdStart + k * clientIdStride (distinct across sources). */
+  clientIdStart: number;
+  clientIdStride: number;
+  seed: number;
+  /** This source's share of the order rate (orders/s; Infinity = max). */
+  rate: number;
+  /** Offset of this source's first due time from the common start, so sources interleave. */
+  phaseNs: number;
+  burst?: BurstPattern;
+  load: LoadMix;
+  /** Feed mode: the mid board main keeps from the feed (float64 per symbol); orders are priced off it. */
+  mids?: SharedArrayBuffer;
+  backpressureNs: number;
+  /** The breaker board: the stand-in exchange records each order call's outcome there. */
+  breakerBoard: SharedArrayBuffer;
+  /** The exactly-once ledger's window (core/source/in-flight.ts). */
+  ledgerWindow: number;
 }

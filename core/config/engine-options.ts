@@ -12,7 +12,8 @@ import { LimitsConfigError, readLimitsConfig, type LimitsConfig } from './limits
 import { MAX_RING_SLOTS } from '../../ipc/spsc-ring.js';
 import { WAIT_STRATEGIES, type WaitStrategyName } from '../../ipc/wait-strategy.js';
 import type { BurstPattern } from '../generator/rate-schedule.js';
-import { DEFAULT_LOAD } from '../generator/order-generator.js';
+import { DEFAULT_LOAD, reservedSymbols } from '../generator/order-generator.js';
+import { defaultCores, defaultThreads } from './thread-defaults.js';
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z
@@ -28,9 +29,15 @@ const num = (min: number, max: number) =>
     .pipe(z.number().min(min).max(max));
 const powerOfTwo = int(2, MAX_RING_SLOTS).refine((n) => (n & (n - 1)) === 0);
 
+const MAX_CORES = 1024;
 const coreList = z
   .string()
   .regex(/^\d+(-\d+)?(,\d+(-\d+)?)*$/)
+  // Bounded before it is expanded: a range such as 1-999999999 must not be materialised.
+  .refine((s) => s.split(',').every((part) => {
+    const [a, b] = part.split('-').map(Number);
+    return a < MAX_CORES && (b === undefined || (b >= a && b < MAX_CORES));
+  }))
   .transform((s) => {
     const cores: number[] = [];
     for (const part of s.split(',')) {
@@ -39,7 +46,7 @@ const coreList = z
     }
     return cores;
   })
-  .refine((cores) => cores.length > 0 && cores.length <= 1024);
+  .refine((cores) => cores.length > 0 && cores.length <= MAX_CORES);
 
 const symbolList = z
   .string()
@@ -66,8 +73,10 @@ interface OptionSpec {
 }
 
 export const OPTION_SPECS = {
-  workers: { schema: int(1, 1024), accepts: 'an integer from 1 to 1024', help: 'engine worker threads (default: min(11, cores - 1), at least 1)' },
-  cores: { schema: coreList, accepts: 'a core list such as 1,2,3 or 1-11', help: 'core of each worker, in order (default: 1, 2, ...)' },
+  workers: { schema: int(1, 1024), accepts: 'an integer from 1 to 1024', help: 'risk worker threads (default: min(11, cores - 1 - sources), at least 1)' },
+  cores: { schema: coreList, accepts: 'a core list such as 1,2,3 or 1-11', help: 'core of each worker, in order (default: the cores after the sources\')' },
+  sources: { schema: int(1, 64), accepts: 'an integer from 1 to 64, at most the tradable symbols', help: 'order source threads running the generator (default: one per 4 spare cores, 1 to 4)' },
+  'source-cores': { schema: coreList, accepts: 'a core list such as 1,2 or 1-3', help: 'core of each order source (default: 1, 2, ...; core 0 on a 2-core machine)' },
   rate: { schema: rate, accepts: "orders per second (1 to 1e9) or 'max'", help: "orders/s from the generator, or 'max' (as fast as the rings accept) (default 200000)" },
   duration: { schema: num(0, 1e7), accepts: 'seconds >= 0 (0 = until SIGINT/SIGTERM)', help: 'run time in seconds; 0 runs until SIGINT/SIGTERM (default 0)' },
   symbols: { schema: int(1, 100000), accepts: 'an integer from 1 to 100000', help: 'instruments in the generated universe (default 16)' },
@@ -97,6 +106,10 @@ export interface EngineOptions {
   workers: number;
   /** Core of each worker (length = workers). */
   cores: number[];
+  /** Order source threads (the generator's). */
+  sources: number;
+  /** Core of each source (length = sources). */
+  sourceCores: number[];
   rate: number;
   duration: number;
   symbols: number;
@@ -172,23 +185,29 @@ export function parseEngineOptions(argv: readonly string[], machineCores: number
   const raw = tokenize(argv);
   if (raw.has('help')) return 'help';
   const get = <K extends OptionName>(k: K) => parseOne(k, raw.get(k));
-  const workers = (get('workers') as number | undefined) ?? Math.max(1, Math.min(11, machineCores - 1));
-  const listed = get('cores') as number[] | undefined;
-  if (listed) {
-    const bad = listed.find((c) => c >= machineCores);
-    if (bad !== undefined) throw new OptionError(`bot4: invalid --cores '${raw.get('cores')}': core ${bad} does not exist (this machine has cores 0-${machineCores - 1})`);
+  const symbols = (get('symbols') as number | undefined) ?? 16;
+  const feed = feedOptions(raw, get);
+  const universe = feed ? feed.subscribe.length : symbols;
+  const reserved = reservedSymbols(universe, feed !== undefined);
+  const tradable = universe - (reserved.silent >= 0 ? 2 : 0);
+  const askedSources = get('sources') as number | undefined;
+  if (askedSources !== undefined && askedSources > tradable) {
+    throw new OptionError(`bot4: invalid --sources '${raw.get('sources')}': more sources than tradable symbols (${tradable} of ${universe}; each source needs one)`);
   }
-  // Default: worker w on core 1 + w, wrapping over cores 1..n-1 (core 0 is main's); a 1-core machine shares core 0.
-  const spare = Math.max(1, machineCores - 1);
-  const cores = Array.from({ length: workers }, (_, w) =>
-    listed ? listed[w % listed.length] : machineCores > 1 ? 1 + (w % spare) : 0,
-  );
+  const threads = defaultThreads(machineCores, askedSources);
+  const sources = Math.min(threads.sources, tradable);
+  const workers = (get('workers') as number | undefined) ?? threads.workers;
+  const defaults = defaultCores(machineCores, sources, workers);
+  const cores = listedCores('cores', workers, machineCores, raw, get) ?? defaults.workerCores;
+  const sourceCores = listedCores('source-cores', sources, machineCores, raw, get) ?? defaults.sourceCores;
   return {
     workers,
     cores,
+    sources,
+    sourceCores,
     rate: (get('rate') as number | undefined) ?? 200_000,
     duration: (get('duration') as number | undefined) ?? 0,
-    symbols: (get('symbols') as number | undefined) ?? 16,
+    symbols,
     seed: (get('seed') as number | undefined) ?? 1,
     wait: (get('wait') as WaitStrategyName | undefined) ?? 'spin',
     metrics: (get('metrics') as 'table' | 'json' | undefined) ?? (isTty ? 'table' : 'json'),
@@ -200,9 +219,18 @@ export function parseEngineOptions(argv: readonly string[], machineCores: number
     batch: (get('batch') as number | undefined) ?? 256,
     liveOrders: (get('live-orders') as number | undefined) ?? 65536,
     limits: loadLimits(raw.get('limits')),
-    feed: feedOptions(raw, get),
+    feed,
     orders: ((get('orders') as string | undefined) ?? 'on') === 'on',
   };
+}
+
+/** A listed core list, checked against the machine and stretched (reused in turn) to `count` threads. */
+function listedCores(name: 'cores' | 'source-cores', count: number, machineCores: number, raw: Map<string, string>, get: (k: OptionName) => unknown): number[] | undefined {
+  const listed = get(name) as number[] | undefined;
+  if (!listed) return undefined;
+  const bad = listed.find((c) => c >= machineCores);
+  if (bad !== undefined) throw new OptionError(`bot4: invalid --${name} '${raw.get(name)}': core ${bad} does not exist (this machine has cores 0-${machineCores - 1})`);
+  return Array.from({ length: count }, (_, i) => listed[i % listed.length]);
 }
 
 /** --feed, --venue and --subscribe come together or not at all. */

@@ -22,7 +22,7 @@
 import type { Logger } from 'pino';
 import pino from 'pino';
 import WebSocket from 'ws';
-import { F64, FRAME_F64, FRAME_I32, I32 } from '../../ipc/frame-layout.js';
+import { FRAME_F64, FRAME_I32, Frame, MarketTick } from '../../ipc/frame-layout.js';
 import { monotonicClock } from '../clock/monotonic-clock.js';
 import { backoffDelay } from './backoff.js';
 import { createParser } from './create-parser.js';
@@ -228,11 +228,11 @@ export class FeedClient {
       if (s === Reason.OK && !seqOk) s = Reason.OUT_OF_ORDER;
       const base = k * FRAME_I32;
       const f = k * FRAME_F64;
-      const symbol = i32[base + I32.symbol];
+      const symbol = i32[base + Frame.symbol];
       if (s === Reason.OK) {
-        const trade = f64[f + F64.bid] !== f64[f + F64.bid];
+        const trade = f64[f + MarketTick.bid] !== f64[f + MarketTick.bid];
         if (trade ? this.symbolSeqTrade : this.symbolSeqBook) {
-          const q = this.sequences.checkSymbol(symbol, trade ? SeqStream.TRADE : SeqStream.BOOK, f64, f + F64.exchSeq);
+          const q = this.sequences.checkSymbol(symbol, trade ? SeqStream.TRADE : SeqStream.BOOK, f64, f + MarketTick.exchSeq);
           if (q === SeqCheck.OUT_OF_ORDER) s = Reason.OUT_OF_ORDER;
           else if (q === SeqCheck.GAP) this.gap(symbol);
         }
@@ -241,7 +241,7 @@ export class FeedClient {
         this.reject(s, data, false);
         continue;
       }
-      f64[f + F64.time] = now[T_NOW];
+      f64[f + MarketTick.time] = now[T_NOW];
       this.staleMarked[symbol] = 0;
       this.sink.dispatchTick(i32, f64, base);
       dispatched++;

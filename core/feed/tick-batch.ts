@@ -8,7 +8,7 @@
  * only written after every check has passed: nothing partial or wrong is
  * ever in an accepted slot.
  */
-import { F64, FRAME_F64, FRAME_I32, FrameKind, I32 } from '../../ipc/frame-layout.js';
+import { FRAME_F64, FRAME_I32, Frame, FrameKind, MarketTick } from '../../ipc/frame-layout.js';
 import { Reason } from './feed-stats.js';
 
 const MAX_SEQ = 9007199254740992;
@@ -92,15 +92,15 @@ export function putBook(
   const f = k * FRAME_F64;
   const i32 = batch.i32;
   const f64 = batch.f64;
-  i32[i + I32.kind] = FrameKind.MarketTick;
-  i32[i + I32.symbol] = symbol;
-  f64[f + F64.time] = 0;
-  f64[f + F64.bid] = bid;
-  f64[f + F64.ask] = ask;
-  f64[f + F64.last] = last;
-  f64[f + F64.bidQty] = bidQty;
-  f64[f + F64.askQty] = askQty;
-  f64[f + F64.exchSeq] = seq;
+  i32[i + Frame.kind] = FrameKind.MarketTick;
+  i32[i + Frame.symbol] = symbol;
+  f64[f + MarketTick.time] = 0;
+  f64[f + MarketTick.bid] = bid;
+  f64[f + MarketTick.ask] = ask;
+  f64[f + MarketTick.last] = last;
+  f64[f + MarketTick.bidQty] = bidQty;
+  f64[f + MarketTick.askQty] = askQty;
+  f64[f + MarketTick.exchSeq] = seq;
   return s;
 }
 
@@ -119,14 +119,14 @@ export function putTrade(batch: TickBatch, k: number, symbol: number, v: Float64
   const f = k * FRAME_F64;
   const i32 = batch.i32;
   const f64 = batch.f64;
-  i32[i + I32.kind] = FrameKind.MarketTick;
-  i32[i + I32.symbol] = symbol;
-  f64[f + F64.time] = 0;
-  f64[f + F64.bid] = NaN;
-  f64[f + F64.ask] = NaN;
-  f64[f + F64.last] = price;
-  f64[f + F64.bidQty] = NaN;
-  f64[f + F64.askQty] = NaN;
-  f64[f + F64.exchSeq] = seq;
+  i32[i + Frame.kind] = FrameKind.MarketTick;
+  i32[i + Frame.symbol] = symbol;
+  f64[f + MarketTick.time] = 0;
+  f64[f + MarketTick.bid] = NaN;
+  f64[f + MarketTick.ask] = NaN;
+  f64[f + MarketTick.last] = price;
+  f64[f + MarketTick.bidQty] = NaN;
+  f64[f + MarketTick.askQty] = NaN;
+  f64[f + MarketTick.exchSeq] = seq;
   return s;
 }

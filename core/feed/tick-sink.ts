@@ -9,7 +9,7 @@ export interface TickSink {
    * these views; float64 index base >> 1) into the ring of the worker owning
    * the symbol (conflating if the ring is full). The frame is the feed's
    * scratch: copy it before returning, it is overwritten by the next tick.
-   * F64.time holds the monotonic ns at which the message was received.
+   * MarketTick.time holds the monotonic ns at which the message was received.
    */
   dispatchTick(i32: Int32Array, f64: Float64Array, base: number): void;
   /** The feed went silent: the reference price of `symbol` is stale until its next tick. */

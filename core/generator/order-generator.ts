@@ -5,7 +5,7 @@
  * is exercised. Deterministic for a seed. Allocation-free after construction:
  * prepare() decides the next event into fields, write() puts it in a frame.
  */
-import { F64, FrameKind, I32, OrderType, Side } from '../../ipc/frame-layout.js';
+import { Frame, FrameKind, MarketTick, NewOrder, OrderType, Side } from '../../ipc/frame-layout.js';
 import type { Instrument } from '../instruments/instrument.js';
 import { Prng } from './prng.js';
 
@@ -34,10 +34,22 @@ export interface GeneratorOptions {
   /** Fraction of good orders that are market orders. */
   marketFraction: number;
   /**
-   * Market data comes from a feed (observe()), not from the generator: no ticks
-   * are generated, and no symbol is kept silent or halted for reject reasons.
+   * Market data comes from a feed, not from the generator: no ticks are
+   * generated, no symbol is kept silent or halted for reject reasons, and
+   * orders are priced off `mids`, which the feed's thread keeps current.
    */
   externalMarketData?: boolean;
+  /** The mid per symbol to price orders off (feed mode: a board in shared memory); default: the generator's own random walk. */
+  mids?: Float64Array;
+  /** Engine symbol ids this generator trades and ticks (an order source's share); default: all. */
+  symbols?: readonly number[];
+  /**
+   * Client ids are clientIdStart, clientIdStart + clientIdStride, ...: sources
+   * with distinct starts and a common stride never collide (a worker checks
+   * ids for duplicates across every source). Default 1, 1.
+   */
+  clientIdStart?: number;
+  clientIdStride?: number;
 }
 
 /** Float64 registers of the generator (indices into `r`). */
@@ -77,10 +89,22 @@ const REGIME_NOTIONAL = 200_000;
 /** The engine's default load mix (--bad-fraction, --tick-ratio and the market-order share); benches use it too. */
 export const DEFAULT_LOAD = { badFraction: 0.01, ticksPerOrder: 0.25, marketFraction: 0.2 } as const;
 
+/**
+ * The symbols a generator over n instruments keeps aside for reject reasons:
+ * one that never gets a tick (NoReferencePrice) and one whose instrument must
+ * be marked halted (HaltedSymbol); -1 where the universe is too small or the
+ * market data comes from a feed. The same for every source of a run.
+ */
+export function reservedSymbols(n: number, externalMarketData: boolean): { silent: number; halted: number } {
+  const reserve = n >= 3 && !externalMarketData;
+  return { silent: reserve ? n - 1 : -1, halted: reserve ? n - 2 : -1 };
+}
+
 export class OrderGenerator {
   private readonly rng: Prng;
   private readonly n: number;
-  /** Symbols that get ticks and good orders: [0, tradable). */
+  /** Symbols that get ticks and good orders: own[0 .. tradable). */
+  private readonly own: Int32Array;
   private readonly tradable: number;
   /** Symbol that never gets a tick (NoReferencePrice), or -1. */
   private readonly silentSymbol: number;
@@ -103,6 +127,7 @@ export class OrderGenerator {
    * into a field may box a fresh heap number, and this runs once per frame.
    */
   private readonly r = new Float64Array(R_SLOTS);
+  private readonly clientIdStride: number;
   private readonly n32 = new Int32Array(N_SLOTS);
   /**
    * Random numbers, drawn a block at a time and read in place
@@ -118,46 +143,31 @@ export class OrderGenerator {
   ) {
     this.rng = new Prng(opts.seed);
     this.n = instruments.length;
-    // Keep one silent and one halted symbol for their reject reasons when the universe allows it.
-    const reserve = this.n >= 3 && !opts.externalMarketData;
-    this.silentSymbol = reserve ? this.n - 1 : -1;
-    this.haltedSymbol = reserve ? this.n - 2 : -1;
-    this.tradable = reserve ? this.n - 2 : this.n;
+    const reserved = reservedSymbols(this.n, opts.externalMarketData === true);
+    this.silentSymbol = reserved.silent;
+    this.haltedSymbol = reserved.halted;
+    const owned = opts.symbols ?? Array.from({ length: this.n }, (_, i) => i);
+    this.own = Int32Array.from(owned.filter((s) => s !== this.silentSymbol && s !== this.haltedSymbol));
+    this.tradable = this.own.length;
+    if (this.tradable === 0) throw new RangeError('order generator: no tradable symbol among its own');
     const col = (f: (i: Instrument) => number) => Float64Array.from(instruments, f);
     this.tick = col((i) => i.tickSize);
     this.lot = col((i) => i.lotStep);
     this.minQty = col((i) => i.minQty);
     this.maxQty = col((i) => i.maxQty);
     this.maxNotional = col((i) => i.maxNotional);
-    this.mid = col((i) => i.initialPrice);
+    this.mid = opts.mids ?? col((i) => i.initialPrice);
     this.low = col((i) => i.initialPrice / 5);
     this.high = col((i) => i.initialPrice * 5);
     this.held = new Float64Array(this.n);
     this.regime = new Int32Array(this.n).fill(Side.Buy);
-    this.r[R.nextClientId] = 1;
+    this.r[R.nextClientId] = opts.clientIdStart ?? 1;
+    this.clientIdStride = opts.clientIdStride ?? 1;
     this.n32[N.goodSymbol] = -1;
     this.n32[N.ui] = BLOCK;
     this.n32[N.zi] = BLOCK;
     if (opts.externalMarketData) this.n32[N.warmup] = this.tradable;
   }
-
-  /**
-   * Feed mode: a tick from the feed moves the symbol's mid to its last trade
-   * (else its mid), so generated orders are priced off the live reference.
-   */
-  observe(i32: Int32Array, f64: Float64Array, base: number): void {
-    const s = i32[base + I32.symbol];
-    if (s < 0 || s >= this.n) return;
-    const d = base >> 1;
-    const last = f64[d + F64.last];
-    const m = last === last ? last : (f64[d + F64.bid] + f64[d + F64.ask]) * 0.5;
-    if (m > 0 && m < Infinity) {
-      this.mid[s] = m;
-      this.low[s] = m / 5;
-      this.high[s] = m * 5;
-    }
-  }
-
 
   /** The market's mid per symbol as the generator sees it now (read-only: the stand-in exchange fills at it). */
   get mids(): Float64Array {
@@ -197,7 +207,7 @@ export class OrderGenerator {
       n[N.zi] = 0;
     }
     if (n[N.warmup] < this.tradable) {
-      this.prepareTick(n[N.warmup]++);
+      this.prepareTick(this.own[n[N.warmup]++]);
       return;
     }
     if (n[N.duplicateNext] !== 0) {
@@ -214,7 +224,7 @@ export class OrderGenerator {
     }
     n[N.forced] = 0;
     if (!this.opts.externalMarketData && this.uniforms[this.n32[N.ui]++] * (1 + this.opts.ticksPerOrder) >= 1) {
-      this.prepareTick(Math.floor(this.uniforms[this.n32[N.ui]++] * this.tradable));
+      this.prepareTick(this.own[Math.floor(this.uniforms[this.n32[N.ui]++] * this.tradable)]);
       return;
     }
     this.prepareGoodOrder();
@@ -268,7 +278,7 @@ export class OrderGenerator {
   private prepareGoodOrder(): void {
     const r = this.r;
     const n = this.n32;
-    const s = Math.floor(this.uniforms[this.n32[N.ui]++] * this.tradable);
+    const s = this.own[Math.floor(this.uniforms[this.n32[N.ui]++] * this.tradable)];
     n[N.kind] = FrameKind.NewOrder;
     n[N.symbol] = s;
     const m = this.mid[s];
@@ -276,7 +286,8 @@ export class OrderGenerator {
     if (held >= REGIME_NOTIONAL) this.regime[s] = Side.Sell;
     else if (held <= -REGIME_NOTIONAL) this.regime[s] = Side.Buy;
     n[N.side] = this.regime[s];
-    r[R.clientId] = r[R.nextClientId]++;
+    r[R.clientId] = r[R.nextClientId];
+    r[R.nextClientId] += this.clientIdStride;
     this.drawSize(R.qty, s);
     if (this.uniforms[this.n32[N.ui]++] < this.opts.marketFraction) {
       n[N.type] = OrderType.Market;
@@ -383,25 +394,25 @@ export class OrderGenerator {
     const r = this.r;
     const n = this.n32;
     const kind = n[N.kind];
-    i32[base + I32.kind] = kind;
-    i32[base + I32.symbol] = n[N.symbol];
+    i32[base + Frame.kind] = kind;
+    i32[base + Frame.symbol] = n[N.symbol];
     if (kind === FrameKind.MarketTick) {
-      f64[d + F64.bid] = r[R.bid];
-      f64[d + F64.ask] = r[R.ask];
-      f64[d + F64.last] = r[R.price];
-      f64[d + F64.bidQty] = r[R.bidQty];
-      f64[d + F64.askQty] = r[R.askQty];
-      f64[d + F64.exchSeq] = r[R.tickSeq];
+      f64[d + MarketTick.bid] = r[R.bid];
+      f64[d + MarketTick.ask] = r[R.ask];
+      f64[d + MarketTick.last] = r[R.price];
+      f64[d + MarketTick.bidQty] = r[R.bidQty];
+      f64[d + MarketTick.askQty] = r[R.askQty];
+      f64[d + MarketTick.exchSeq] = r[R.tickSeq];
       return;
     }
-    f64[d + F64.clientId] = r[R.clientId];
-    f64[d + F64.price] = r[R.price];
-    f64[d + F64.quantity] = r[R.qty];
-    i32[base + I32.seq] = seq;
-    i32[base + I32.side] = n[N.side];
-    i32[base + I32.type] = n[N.type];
-    i32[base + I32.flags] = 0;
-    i32[base + I32.account] = 0;
-    i32[base + I32.venue] = 0;
+    f64[d + NewOrder.clientId] = r[R.clientId];
+    f64[d + NewOrder.price] = r[R.price];
+    f64[d + NewOrder.quantity] = r[R.qty];
+    i32[base + NewOrder.seq] = seq;
+    i32[base + NewOrder.side] = n[N.side];
+    i32[base + NewOrder.type] = n[N.type];
+    i32[base + NewOrder.flags] = 0;
+    i32[base + NewOrder.account] = 0;
+    i32[base + NewOrder.venue] = 0;
   }
 }

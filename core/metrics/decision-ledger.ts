@@ -4,8 +4,11 @@
  * sequence number, records whether its decision is still outstanding: a
  * decision for an order not outstanding is a duplicate; orders still
  * outstanding at the end are lost. The window must exceed the most orders that
- * can be in flight (all rings together); the engine sizes it so.
- * Main thread only.
+ * can be in flight (core/source/in-flight.ts sizes it). The ledger also keeps
+ * each outstanding order's intended send time, by the same index, for the
+ * latency measured when its decision comes back.
+ * One thread only (the order source); the counters may live in shared memory
+ * for main to read (their single writer is this ledger).
  */
 import { REASON_SLOTS, Reason } from '../risk/reject-reason.js';
 
@@ -18,13 +21,23 @@ const OVERRUNS = 5;
 
 export class DecisionLedger {
   private readonly outstandingBits: Uint8Array;
-  private readonly mask: number;
-  /** Counters in a typed array: they outgrow small integers, and a double field store may box. */
-  private readonly c = new Float64Array(6);
-  readonly byReason = new Float64Array(REASON_SLOTS);
+  readonly mask: number;
+  /** Intended send time of the order with sequence seq, at [seq & mask] (written by the caller after issue()). */
+  readonly intended: Float64Array;
 
-  constructor(windowPow2: number) {
+  /**
+   * `counters`: six float64 (generated, decided, accepted, rejected,
+   * duplicates, overruns), in a typed array because they outgrow small
+   * integers and a double field store may box; `byReason`: REASON_SLOTS counts.
+   */
+  constructor(
+    windowPow2: number,
+    private readonly c: Float64Array = new Float64Array(6),
+    readonly byReason: Float64Array = new Float64Array(REASON_SLOTS),
+  ) {
+    if (windowPow2 < 2 || (windowPow2 & (windowPow2 - 1)) !== 0) throw new RangeError(`ledger window must be a power of two, got ${windowPow2}`);
     this.outstandingBits = new Uint8Array(windowPow2);
+    this.intended = new Float64Array(windowPow2);
     this.mask = windowPow2 - 1;
   }
 

@@ -24,7 +24,7 @@
  * reaches the limiter by position (tryAcquireOrderAt(regs, G.now)), never as a
  * double argument, which V8 would box when it does not inline the call.
  */
-import { F64, I32, OrderFlag, OrderType, Side } from '../../ipc/frame-layout.js';
+import { Fill, Frame, NewOrder, OrderFlag, OrderType, Side } from '../../ipc/frame-layout.js';
 import { InstrumentField, InstrumentStatus, SYMBOL_STRIDE } from '../../ipc/instrument-table-layout.js';
 import { BreakerRegistry } from '../breaker/breaker-registry.js';
 import type { CircuitBreaker } from '../breaker/circuit-breaker.js';
@@ -100,7 +100,7 @@ export class PreTradeChecker {
 
   /** Would this order only shrink |position| even if every open order on its side filled first? */
   private reduces(s: number, side: number, f64: Float64Array, d: number): boolean {
-    const qty = f64[d + F64.quantity];
+    const qty = f64[d + NewOrder.quantity];
     const p = this.positions;
     const pos = p.position[s];
     if (side === Side.Buy) return pos < 0 && pos + p.openBuyQty[s] + qty <= 0;
@@ -110,16 +110,16 @@ export class PreTradeChecker {
   /** Checks the NewOrder frame at int32 index `base`; returns Reason.ACCEPTED or the reason to reject. */
   check(i32: Int32Array, f64: Float64Array, base: number): number {
     const d = base >> 1;
-    const s = i32[base + I32.symbol];
+    const s = i32[base + Frame.symbol];
     const known = s >= 0 && s < this.symbols;
-    const side = i32[base + I32.side] === Side.Buy ? Side.Buy : Side.Sell;
-    const qty = f64[d + F64.quantity];
+    const side = i32[base + NewOrder.side] === Side.Buy ? Side.Buy : Side.Sell;
+    const qty = f64[d + NewOrder.quantity];
 
     const mode = this.trading.mode();
     if (mode === TradingMode.HALTED) return Reason.TRADING_HALTED;
     if (mode === TradingMode.REDUCING && known && !this.reduces(s, side, f64, d)) return Reason.REDUCE_ONLY_MODE;
 
-    const venue = i32[base + I32.venue];
+    const venue = i32[base + NewOrder.venue];
     if (venue < 0 || venue >= VENUE_COUNT || !known) return Reason.UNKNOWN_SYMBOL;
     if (!this.breakers[venue].allow()) return Reason.CIRCUIT_OPEN;
 
@@ -130,15 +130,15 @@ export class PreTradeChecker {
     const lr = s * LIMIT_STRIDE;
     if (lim[lr + LimitField.enabled] === 0) return Reason.SYMBOL_DISABLED;
 
-    const market = i32[base + I32.type] === OrderType.Market;
-    const price = f64[d + F64.price];
+    const market = i32[base + NewOrder.type] === OrderType.Market;
+    const price = f64[d + NewOrder.price];
     if (!market) {
       // NaN fails `> 0` too.
       if (!(price > 0) || price === Infinity) return Reason.PRICE_INVALID;
-      if (offGridAt(f64, d + F64.price, ins, row + InstrumentField.tickSize)) return Reason.PRICE_OFF_TICK;
+      if (offGridAt(f64, d + NewOrder.price, ins, row + InstrumentField.tickSize)) return Reason.PRICE_OFF_TICK;
     }
     if (!(qty > 0) || qty === Infinity) return Reason.QTY_INVALID;
-    if (offGridAt(f64, d + F64.quantity, ins, row + InstrumentField.lotStep)) return Reason.QTY_OFF_STEP;
+    if (offGridAt(f64, d + NewOrder.quantity, ins, row + InstrumentField.lotStep)) return Reason.QTY_OFF_STEP;
     if (qty < ins[row + InstrumentField.minQty] * (1 - GRID_EPS)) return Reason.QTY_BELOW_MIN;
     if (qty > ins[row + InstrumentField.maxQty] * (1 + GRID_EPS)) return Reason.QTY_ABOVE_MAX;
 
@@ -174,7 +174,7 @@ export class PreTradeChecker {
       return reason;
     }
 
-    const id = f64[d + F64.clientId];
+    const id = f64[d + NewOrder.clientId];
     const r = this.orders.alloc(s, side);
     this.live.key[0] = id;
     this.live.insertKey(r);
@@ -206,13 +206,13 @@ export class PreTradeChecker {
     // A limit crosses our resting orders at or through its price; a market order takes the touch, so
     // it crosses ours only if they are at or better than the touch.
     if (side === Side.Buy) {
-      if (pb.bestSell[s] <= (market ? this.book.ask[s] : f64[d + F64.price])) return Reason.SELF_TRADE;
-    } else if (pb.bestBuy[s] >= (market ? this.book.bid[s] : f64[d + F64.price])) return Reason.SELF_TRADE;
-    this.live.key[0] = f64[d + F64.clientId];
+      if (pb.bestSell[s] <= (market ? this.book.ask[s] : f64[d + NewOrder.price])) return Reason.SELF_TRADE;
+    } else if (pb.bestBuy[s] >= (market ? this.book.bid[s] : f64[d + NewOrder.price])) return Reason.SELF_TRADE;
+    this.live.key[0] = f64[d + NewOrder.clientId];
     if (this.live.hasKey()) return Reason.DUPLICATE_CLIENT_ID;
     if (this.live.size >= this.live.limit) return Reason.OPEN_ORDER_TABLE_FULL;
-    if ((i32[base + I32.flags] & OrderFlag.ReduceOnly) !== 0 && !reducing) return Reason.REDUCE_ONLY_VIOLATION;
-    const limiter = this.limiterOf[i32[base + I32.venue]];
+    if ((i32[base + NewOrder.flags] & OrderFlag.ReduceOnly) !== 0 && !reducing) return Reason.REDUCE_ONLY_VIOLATION;
+    const limiter = this.limiterOf[i32[base + NewOrder.venue]];
     if (limiter !== null && !limiter.tryAcquireOrderAt(this.regs, G.now)) return Reason.RATE_LIMITED;
     return Reason.ACCEPTED;
   }
@@ -224,15 +224,15 @@ export class PreTradeChecker {
    */
   onFill(i32: Int32Array, f64: Float64Array, base: number): void {
     const d = base >> 1;
-    const done = i32[base + I32.leavesOpen] === 0;
-    this.live.key[0] = f64[d + F64.clientId];
+    const done = i32[base + Fill.leavesOpen] === 0;
+    this.live.key[0] = f64[d + Fill.clientId];
     const r = done ? this.live.takeKey() : this.live.getKey();
     if (r < 0) return;
     const orders = this.orders;
     const pb = this.positions;
     const s = orders.symbol[r];
     const side = orders.side[r];
-    let qty = f64[d + F64.quantity];
+    let qty = f64[d + Fill.quantity];
     const open = orders.openQty[r];
     if (qty > open) qty = open;
     if (qty > 0) {
@@ -244,7 +244,7 @@ export class PreTradeChecker {
       if (side === Side.Buy) pb.openBuyQty[s] -= qty;
       else pb.openSellQty[s] -= qty;
       this.regs[G.fillQty] = qty;
-      this.regs[G.fillPrice] = f64[d + F64.price];
+      this.regs[G.fillPrice] = f64[d + Fill.price];
       this.applyPosition(s, side, part);
     }
     if (!done) return;

@@ -5,7 +5,7 @@
  * NaN marks a price never seen. The reference price for collars and
  * market-order notional is the last trade, else the mid (see PreTradeChecker).
  */
-import { F64 } from '../../ipc/frame-layout.js';
+import { MarketTick } from '../../ipc/frame-layout.js';
 
 export class ReferenceBook {
   readonly bid: Float64Array;
@@ -29,13 +29,13 @@ export class ReferenceBook {
    * NaN fields (a trade carries no book, a book no trade) keep the previous value.
    */
   apply(s: number, f64: Float64Array, d: number): void {
-    const bid = f64[d + F64.bid];
-    const ask = f64[d + F64.ask];
-    const last = f64[d + F64.last];
+    const bid = f64[d + MarketTick.bid];
+    const ask = f64[d + MarketTick.ask];
+    const last = f64[d + MarketTick.last];
     if (bid === bid) this.bid[s] = bid;
     if (ask === ask) this.ask[s] = ask;
     if (last === last) this.last[s] = last;
-    this.time[s] = f64[d + F64.time];
+    this.time[s] = f64[d + MarketTick.time];
     this.stale[s] = 0;
   }
 

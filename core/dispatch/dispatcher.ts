@@ -1,21 +1,24 @@
 /**
- * Main-thread dispatcher: routes frames to the in-ring of the worker that owns
- * their symbol, and decides what happens when that ring is full:
+ * Routes frames to the in-ring of the worker that owns their symbol (symbol
+ * s belongs to worker s % workers), and decides what happens when that ring
+ * is full. One per producing thread: main's (feed ticks, stale markers,
+ * control frames) and each order source's (its ticks, orders and fills).
  *   - market ticks (and stale markers) are conflated per symbol: the frame
  *     waits in a one-per-symbol side table, a newer one replaces it (counted);
  *   - fills (execution reports) are never dropped: they wait in a FIFO sized to
- *     hold every decision that can be in flight;
+ *     hold every decision that can be in flight (core/source/in-flight.ts);
  *   - new orders are the caller's business (bounded wait, then BACKPRESSURE).
  * A worker's deferred frames are flushed before any new frame is written to
  * its ring, so the frames of one symbol are never reordered.
  * Allocation-free per frame.
  */
-import { ControlOp, F64, FRAME_I32, FrameKind, I32 } from '../../ipc/frame-layout.js';
+import { Control, ControlOp, Decision, FRAME_I32, Fill, Frame, FrameKind } from '../../ipc/frame-layout.js';
 import { RingProducer } from '../../ipc/spsc-ring.js';
 import type { WaitStrategyName } from '../../ipc/wait-strategy.js';
 import { applyWaitStrategy } from '../../ipc/wait-strategy.js';
+import { fillQueueSlots } from '../source/in-flight.js';
 
-const FILL_STRIDE = 4; // clientId, price, quantity, side|symbol packed below
+const FILL_STRIDE = 4; // clientId, price, quantity, time; side and symbol in the int32 FIFO
 
 export class Dispatcher {
   readonly producers: RingProducer[];
@@ -27,7 +30,7 @@ export class Dispatcher {
   private readonly isPending: Uint8Array;
   private readonly pendingList: Int32Array[];
   private readonly pendingCount: Int32Array;
-  // Fills waiting for ring space, per worker: a FIFO of (clientId, price, qty, side, symbol).
+  // Fills waiting for ring space, per worker: a FIFO of (clientId, price, qty, time, side, symbol).
   private readonly fillF64: Float64Array[];
   private readonly fillI32: Int32Array[];
   private readonly fillHead: Float64Array;
@@ -41,20 +44,16 @@ export class Dispatcher {
   /** Most fills ever waiting at once. */
   fillsQueuedPeak = 0;
 
+  /** `doorbells[w]`: worker w's doorbell, rung after each publish under the block strategy. */
   constructor(
     rings: readonly SharedArrayBuffer[],
     readonly symbols: number,
     wait: WaitStrategyName,
-    /**
-     * The stand-in exchange's fill price per symbol (the market's mid), or null to fill at
-     * the decision's price. An immediate fill at a passive limit price would book the spread
-     * as profit on every round trip; at the mid it books neither edge nor spread.
-     */
-    private readonly fillPrices: Float64Array | null = null,
+    doorbells: readonly SharedArrayBuffer[] = [],
   ) {
-    this.producers = rings.map((sab) => {
+    this.producers = rings.map((sab, w) => {
       const p = new RingProducer(sab);
-      applyWaitStrategy(wait, { producer: p });
+      applyWaitStrategy(wait, { producer: p, consumerDoorbell: doorbells[w] });
       return p;
     });
     this.workers = rings.length;
@@ -64,9 +63,7 @@ export class Dispatcher {
     this.isPending = new Uint8Array(symbols);
     this.pendingList = rings.map(() => new Int32Array(symbols));
     this.pendingCount = new Int32Array(this.workers);
-    // Every decision in flight (in-ring + out-ring) may turn into a waiting fill.
-    let fillSlots = 1;
-    while (fillSlots < 2 * this.producers[0].capacity + 2) fillSlots <<= 1;
+    const fillSlots = fillQueueSlots(this.producers[0].capacity);
     this.fillMask = fillSlots - 1;
     this.fillF64 = rings.map(() => new Float64Array(fillSlots * FILL_STRIDE));
     this.fillI32 = rings.map(() => new Int32Array(fillSlots * 2));
@@ -101,7 +98,7 @@ export class Dispatcher {
 
   /** Copies a MarketTick (or any 64-byte frame) for its symbol's owner, conflating when the ring is full. */
   dispatchTick(i32: Int32Array, _f64: Float64Array, base: number): void {
-    const s = i32[base + I32.symbol];
+    const s = i32[base + Frame.symbol];
     if (s < 0 || s >= this.symbols) return; // the feed maps symbols; an id outside the universe has no owner
     const w = this.ownerOf[s];
     const p = this.producers[w];
@@ -122,10 +119,10 @@ export class Dispatcher {
     const i32 = slot >= 0 ? this.producers[w].i32 : this.pendingI32;
     const f64 = slot >= 0 ? this.producers[w].f64 : this.pendingFrame;
     const b = slot >= 0 ? slot : ri;
-    i32[b + I32.kind] = FrameKind.Control;
-    i32[b + I32.symbol] = symbol;
-    i32[b + I32.op] = ControlOp.MarketDataStale;
-    f64[(b >> 1) + F64.time] = timeNs;
+    i32[b + Frame.kind] = FrameKind.Control;
+    i32[b + Frame.symbol] = symbol;
+    i32[b + Control.op] = ControlOp.MarketDataStale;
+    f64[(b >> 1) + Control.time] = timeNs;
     if (slot < 0) this.markPending(w, symbol);
   }
 
@@ -147,21 +144,22 @@ export class Dispatcher {
 
   /**
    * Queues the execution report of the accepted order whose Decision frame is
-   * at int32 index `base` (fields read in place: no doubles cross the call); never dropped.
+   * at int32 index `base`, filled whole at prices[symbol] (the decision's own
+   * price where that is not a positive number) at time timeReg[0]; never
+   * dropped. Fields are read in place: no doubles cross the call.
    */
-  queueFill(w: number, i32: Int32Array, f64: Float64Array, base: number): void {
+  queueFill(w: number, i32: Int32Array, f64: Float64Array, base: number, prices: Float64Array, timeReg: Float64Array): void {
     const t = this.fillTail[w];
     const i = t & this.fillMask;
     const f = this.fillF64[w];
     const d = base >> 1;
-    f[i * FILL_STRIDE] = f64[d + F64.clientId];
-    f[i * FILL_STRIDE + 1] = f64[d + F64.price];
-    const s = i32[base + I32.symbol];
-    const prices = this.fillPrices;
-    if (prices !== null && s >= 0 && s < prices.length && prices[s] > 0 && prices[s] < Infinity) f[i * FILL_STRIDE + 1] = prices[s];
-    f[i * FILL_STRIDE + 2] = f64[d + F64.quantity];
-    this.fillI32[w][i * 2] = i32[base + I32.side];
-    this.fillI32[w][i * 2 + 1] = i32[base + I32.symbol];
+    const s = i32[base + Frame.symbol];
+    f[i * FILL_STRIDE] = f64[d + Decision.clientId];
+    f[i * FILL_STRIDE + 1] = s >= 0 && s < prices.length && prices[s] > 0 && prices[s] < Infinity ? prices[s] : f64[d + Decision.price];
+    f[i * FILL_STRIDE + 2] = f64[d + Decision.quantity];
+    f[i * FILL_STRIDE + 3] = timeReg[0];
+    this.fillI32[w][i * 2] = i32[base + Decision.side];
+    this.fillI32[w][i * 2 + 1] = s;
     this.fillTail[w] = t + 1;
     const queued = (t + 1 - this.fillHead[w]) | 0;
     if (queued > this.fillsQueuedPeak) this.fillsQueuedPeak = queued;
@@ -182,13 +180,14 @@ export class Dispatcher {
       if (slot < 0) return false;
       const i = this.fillHead[w] & this.fillMask;
       const d = slot >> 1;
-      p.i32[slot + I32.kind] = FrameKind.Fill;
-      p.i32[slot + I32.symbol] = fi[i * 2 + 1];
-      p.f64[d + F64.clientId] = ff[i * FILL_STRIDE];
-      p.f64[d + F64.price] = ff[i * FILL_STRIDE + 1];
-      p.f64[d + F64.quantity] = ff[i * FILL_STRIDE + 2];
-      p.i32[slot + I32.side] = fi[i * 2];
-      p.i32[slot + I32.leavesOpen] = 0;
+      p.i32[slot + Frame.kind] = FrameKind.Fill;
+      p.i32[slot + Frame.symbol] = fi[i * 2 + 1];
+      p.f64[d + Fill.clientId] = ff[i * FILL_STRIDE];
+      p.f64[d + Fill.price] = ff[i * FILL_STRIDE + 1];
+      p.f64[d + Fill.quantity] = ff[i * FILL_STRIDE + 2];
+      p.f64[d + Fill.time] = ff[i * FILL_STRIDE + 3];
+      p.i32[slot + Fill.side] = fi[i * 2];
+      p.i32[slot + Fill.leavesOpen] = 0;
       this.fillHead[w]++;
     }
     const list = this.pendingList[w];
@@ -209,16 +208,16 @@ export class Dispatcher {
     return n === 0;
   }
 
-  /** Writes a control frame to worker w, spinning until there is room (start-up and shutdown only). */
+  /** Writes a control frame to worker w; false when its ring has no room (the caller retries). */
   sendControl(w: number, op: number, arg: number, timeNs: number): boolean {
     const slot = this.claim(w);
     if (slot < 0) return false;
     const p = this.producers[w];
-    p.i32[slot + I32.kind] = FrameKind.Control;
-    p.i32[slot + I32.symbol] = -1;
-    p.i32[slot + I32.op] = op;
-    p.f64[(slot >> 1) + F64.time] = timeNs;
-    p.f64[(slot >> 1) + F64.arg] = arg;
+    p.i32[slot + Frame.kind] = FrameKind.Control;
+    p.i32[slot + Frame.symbol] = -1;
+    p.i32[slot + Control.op] = op;
+    p.f64[(slot >> 1) + Control.time] = timeNs;
+    p.f64[(slot >> 1) + Control.arg] = arg;
     p.publish();
     return true;
   }

@@ -1,30 +1,36 @@
 /**
- * Drives the built-in order generator into the dispatcher. Paced: each order
- * has a due time from the rate schedule, and is stamped with it (not with the
- * time it was actually written), so a stalled sender shows up as latency.
- * `max`: stamps each pass with the current time and writes until a ring is
- * full. An order that finds its ring full waits up to the backpressure bound
- * (draining decisions meanwhile) and is then rejected with BACKPRESSURE.
+ * Drives an order source's generator into its rings. Paced: each order has a
+ * due time from the rate schedule; the ledger keeps it as the order's
+ * intended send time (latency is measured from it, so a stalled source shows
+ * up as latency: no coordinated omission), and the frame carries the time the
+ * source actually wrote it. A paced order is published as soon as it is
+ * written. `max`: stamps each pump with the current time and writes until a
+ * ring is full, publishing once per pump. An order that finds its ring full
+ * waits up to the backpressure bound (draining decisions meanwhile) and is
+ * then rejected with BACKPRESSURE; a generated tick that finds it full is
+ * conflated (the dispatcher keeps the newest per symbol).
  */
-import { F64, FRAME_BYTES, FrameKind } from '../../ipc/frame-layout.js';
-import type { MonotonicClock } from '../../core/clock/monotonic-clock.js';
-import type { OrderGenerator } from '../../core/generator/order-generator.js';
-import type { RateSchedule } from '../../core/generator/rate-schedule.js';
-import type { DecisionLedger } from '../../core/metrics/decision-ledger.js';
-import { Reason } from '../../core/risk/reject-reason.js';
+import { MarketTick, NewOrder, FRAME_BYTES, FrameKind } from '../../ipc/frame-layout.js';
 import type { WaitStrategyName } from '../../ipc/wait-strategy.js';
-import type { Collector } from './collector.js';
-import type { Dispatcher } from './dispatcher.js';
+import type { MonotonicClock } from '../clock/monotonic-clock.js';
+import type { Dispatcher } from '../dispatch/dispatcher.js';
+import type { OrderGenerator } from '../generator/order-generator.js';
+import type { RateSchedule } from '../generator/rate-schedule.js';
+import type { DecisionLedger } from '../metrics/decision-ledger.js';
+import { Reason } from '../risk/reject-reason.js';
+import type { DecisionCollector } from './decision-collector.js';
 
-/** Most events one pump writes before the main loop attends to other work. */
+/** Most events one pump writes before the source attends to its decisions. */
 const EVENTS_PER_PUMP = 1024;
 
-export class GeneratorFeed {
+export class GeneratorPump {
   /** [0]: due time of the next order; a typed-array slot, so updating it never boxes. */
   private readonly due = new Float64Array(1);
   private prepared = false;
   /** Orders rejected with BACKPRESSURE. */
   backpressureRejects = 0;
+  /** Generated ticks written or conflated. */
+  ticks = 0;
   private readonly scratch = new ArrayBuffer(FRAME_BYTES);
   private readonly scratchI32 = new Int32Array(this.scratch);
   private readonly scratchF64 = new Float64Array(this.scratch);
@@ -33,14 +39,14 @@ export class GeneratorFeed {
     private readonly gen: OrderGenerator,
     private readonly schedule: RateSchedule,
     private readonly dispatcher: Dispatcher,
-    private readonly collector: Collector,
+    private readonly collector: DecisionCollector,
     private readonly ledger: DecisionLedger,
     private readonly clock: MonotonicClock,
     private readonly backpressureNs: number,
     private readonly wait: WaitStrategyName,
     startNs: number,
   ) {
-    this.due[0] = startNs;
+    this.due[0] = schedule.paced ? startNs : Infinity;
   }
 
   /** Intended send time of the next order (paced). */
@@ -55,6 +61,7 @@ export class GeneratorFeed {
     const paced = this.schedule.paced;
     const gen = this.gen;
     const d = this.dispatcher;
+    const ledger = this.ledger;
     let sent = 0;
     while (sent < EVENTS_PER_PUMP) {
       if (!this.prepared) {
@@ -62,7 +69,6 @@ export class GeneratorFeed {
         this.prepared = true;
       }
       if (paced && !gen.forced && this.due[0] > nowNs) break;
-      const stamp = paced ? this.due[0] : nowNs;
       const w = d.owner(gen.symbol);
       const isOrder = gen.kind === FrameKind.NewOrder;
       let slot = d.claim(w);
@@ -70,15 +76,16 @@ export class GeneratorFeed {
         if (!paced) break; // max: the generator runs at the rings' pace
         if (!isOrder) {
           gen.write(this.scratchI32, this.scratchF64, 0, 0);
-          this.scratchF64[F64.time] = stamp;
+          this.scratchF64[MarketTick.time] = nowNs;
           d.dispatchTick(this.scratchI32, this.scratchF64, 0);
+          this.ticks++;
           this.prepared = false;
           sent++;
           continue;
         }
         slot = this.waitForRoom(w);
         if (slot < 0) {
-          this.ledger.decide(this.ledger.issue(), Reason.BACKPRESSURE);
+          ledger.decide(ledger.issue(), Reason.BACKPRESSURE);
           this.backpressureRejects++;
           this.advance(isOrder);
           sent++;
@@ -86,8 +93,17 @@ export class GeneratorFeed {
         }
       }
       const p = d.producers[w];
-      gen.write(p.i32, p.f64, slot, isOrder ? this.ledger.issue() : 0);
-      p.f64[(slot >> 1) + F64.time] = stamp;
+      if (isOrder) {
+        const seq = ledger.issue();
+        ledger.intended[seq & ledger.mask] = paced ? this.due[0] : nowNs;
+        gen.write(p.i32, p.f64, slot, seq);
+        p.f64[(slot >> 1) + NewOrder.time] = nowNs;
+        if (paced) p.publish();
+      } else {
+        gen.write(p.i32, p.f64, slot, 0);
+        p.f64[(slot >> 1) + MarketTick.time] = nowNs;
+        this.ticks++;
+      }
       this.advance(isOrder);
       sent++;
     }

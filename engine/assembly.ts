@@ -1,0 +1,123 @@
+/**
+ * The engine's assembly: every piece of shared memory and every thread's
+ * config, built from validated options before any thread starts. Tests and
+ * benches build an engine through this, not by wiring rings by hand.
+ *
+ * Links (each a pair of SPSC rings, workers/worker-config.ts):
+ *   main -> worker w       feed ticks, stale markers, heartbeats, shutdown; echoes back
+ *   source s -> worker w   the source's ticks, orders and fills; decisions back
+ * so every ring has one writer thread and one reader thread, and main touches
+ * no per-order frame.
+ */
+import type { EngineOptions } from '../core/config/engine-options.js';
+import { createRiskState, type RiskState } from '../core/config/limits-loader.js';
+import type { MonotonicClock } from '../core/clock/monotonic-clock.js';
+import { DEFAULT_LOAD, reservedSymbols } from '../core/generator/order-generator.js';
+import { writeInstrumentTable, type Instrument } from '../core/instruments/instrument.js';
+import { buildUniverse, feedUniverse } from '../core/instruments/universe.js';
+import { ledgerWindow } from '../core/source/in-flight.js';
+import { createDoorbell } from '../ipc/doorbell.js';
+import { createInstrumentTable } from '../ipc/instrument-table-layout.js';
+import { createSourceStats } from '../ipc/source-stats-layout.js';
+import { createRingBuffer } from '../ipc/spsc-ring.js';
+import { createWorkerStats } from '../ipc/worker-stats-layout.js';
+import type { EngineWorkerConfig, LinkBuffers, OrderSourceConfig, WarmUpSpec } from '../workers/worker-config.js';
+import { symbolsOfSource } from './topology.js';
+
+/** Synthetic orders each thread runs through the order path before traffic. */
+export const WARM_UP_ORDERS = 200_000;
+/** Client ids of source s: 1 + s, 1 + s + S, ... (distinct across sources). */
+const clientIdStart = (s: number) => 1 + s;
+
+export interface EngineAssembly {
+  instruments: Instrument[];
+  instrumentTable: SharedArrayBuffer;
+  risk: RiskState;
+  /** main -> worker w links. */
+  mainLinks: LinkBuffers[];
+  workerConfigs: EngineWorkerConfig[];
+  sourceConfigs: OrderSourceConfig[];
+  /** Feed mode: the mid per symbol that main keeps from the feed and sources price orders off. */
+  mids?: Float64Array;
+}
+
+export function assembleEngine(opts: EngineOptions, clock: MonotonicClock, logLevel: string): EngineAssembly {
+  // With a feed, the universe is the subscribed symbols (id = position in --subscribe) and ticks come from it.
+  const instruments = opts.feed ? feedUniverse(opts.feed.subscribe, opts.seed) : buildUniverse(opts.symbols, opts.seed);
+  const { halted } = reservedSymbols(instruments.length, opts.feed !== undefined);
+  if (halted >= 0) instruments[halted].trading = false;
+  const instrumentTable = createInstrumentTable(instruments.length);
+  writeInstrumentTable(new Float64Array(instrumentTable), instruments);
+  const risk = createRiskState(opts.limits.initial.config, instruments.map((i) => i.name), clock);
+  const riskBuffers = { table: risk.table, board: risk.board, ledger: risk.ledger, limiters: risk.limiters };
+  const logFd = opts.metrics === 'json' ? 1 : 2;
+  const load = { badFraction: opts.badFraction, ticksPerOrder: opts.tickRatio, marketFraction: DEFAULT_LOAD.marketFraction };
+  const warmUp: WarmUpSpec = {
+    orders: WARM_UP_ORDERS,
+    instruments,
+    instrumentTable,
+    risk: riskBuffers,
+    maxBatch: opts.batch,
+    liveOrderCapacity: opts.liveOrders,
+    seed: opts.seed,
+    load,
+  };
+
+  const workerDoorbells = Array.from({ length: opts.workers }, () => createDoorbell());
+  const sourceDoorbells = opts.orders ? Array.from({ length: opts.sources }, () => createDoorbell()) : [];
+  const link = (w: number, peerDoorbell?: SharedArrayBuffer): LinkBuffers => ({
+    toWorker: createRingBuffer(opts.ringSlots),
+    fromWorker: createRingBuffer(opts.ringSlots),
+    workerDoorbell: workerDoorbells[w],
+    peerDoorbell,
+  });
+  const mainLinks = workerDoorbells.map((_, w) => link(w));
+  const sourceLinks = sourceDoorbells.map((bell) => workerDoorbells.map((_, w) => link(w, bell)));
+
+  const workerConfigs: EngineWorkerConfig[] = workerDoorbells.map((doorbell, w) => ({
+    workerId: w,
+    core: opts.cores[w],
+    doorbell,
+    links: [mainLinks[w], ...sourceLinks.map((links) => links[w])],
+    stats: createWorkerStats(),
+    instruments: instrumentTable,
+    maxBatch: opts.batch,
+    liveOrderCapacity: opts.liveOrders,
+    risk: riskBuffers,
+    wait: opts.wait,
+    warmUp,
+    logFd,
+    logLevel,
+  }));
+
+  const mids = opts.feed ? new Float64Array(new SharedArrayBuffer(instruments.length * 8)) : undefined;
+  mids?.set(instruments.map((i) => i.initialPrice));
+  const gapNs = 1e9 / opts.rate;
+  const sourceConfigs: OrderSourceConfig[] = sourceDoorbells.map((doorbell, s) => ({
+    sourceId: s,
+    core: opts.sourceCores[s],
+    doorbell,
+    links: sourceLinks[s],
+    stats: createSourceStats(),
+    instruments,
+    symbols: symbolsOfSource(s, instruments.length, opts.workers, opts.sources),
+    clientIdStart: clientIdStart(s),
+    clientIdStride: opts.sources,
+    // Source 0 keeps the run's seed: one source replays the single-generator run of a seed.
+    seed: (opts.seed + s * 0x632be5ab) | 0,
+    rate: opts.rate / opts.sources,
+    // Sources interleave: source s's orders fall s/S of the way between source 0's.
+    phaseNs: Number.isFinite(gapNs) ? s * gapNs : 0,
+    burst: opts.burst,
+    load,
+    mids: mids ? (mids.buffer as SharedArrayBuffer) : undefined,
+    backpressureNs: opts.backpressureUs * 1e3,
+    breakerBoard: risk.board,
+    ledgerWindow: ledgerWindow(opts.ringSlots, opts.workers),
+    wait: opts.wait,
+    warmUp,
+    logFd,
+    logLevel,
+  }));
+  return { instruments, instrumentTable, risk, mainLinks, workerConfigs, sourceConfigs, mids };
+}

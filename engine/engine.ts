@@ -1,0 +1,217 @@
+/**
+ * The main thread's engine: the control plane. It assembles the shared
+ * memory (engine/assembly.ts), starts the risk workers and order sources and
+ * waits until every one is warm, then gives the sources a common start time.
+ * From then on main touches no order: its agents, run on its event loop
+ * (engine/event-loop-runner.ts), dispatch feed ticks, probe the workers with
+ * heartbeats, maintain limiter windows and breaker transitions, and print the
+ * metrics once a second from the threads' shared counters.
+ * Stopping (duration reached, SIGINT/SIGTERM, a thread that kept dying):
+ * tell every source to stop; each drains until its every order has its
+ * decision and exits; then each worker gets Shutdown down main's link, drains
+ * its links and exits; then the summary.
+ */
+import { monotonicClock } from '../core/clock/monotonic-clock.js';
+import { machineCores } from '../core/affinity/cpu-affinity.js';
+import { CompositeAgent } from '../core/agent/agent.js';
+import type { EngineOptions } from '../core/config/engine-options.js';
+import { BreakerWatcher } from '../core/breaker/breaker-watcher.js';
+import { LimitsLoader } from '../core/config/limits-loader.js';
+import { Dispatcher } from '../core/dispatch/dispatcher.js';
+import { RateLimiters } from '../core/limits/rate-limiter.js';
+import { FeedClient } from '../core/feed/feed-client.js';
+import type { Logger } from '../core/logging/logger.js';
+import { GcMeter } from '../core/metrics/gc-meter.js';
+import { Doorbell } from '../ipc/doorbell.js';
+import { ControlOp } from '../ipc/frame-layout.js';
+import { SOURCE_START_NS, SourceCommand, SourceStat, sourceStatsView } from '../ipc/source-stats-layout.js';
+import { RingConsumer, RingMonitor } from '../ipc/spsc-ring.js';
+import { ThreadStat } from '../ipc/thread-stats-layout.js';
+import { WorkerStat, workerStatsView } from '../ipc/worker-stats-layout.js';
+import { assembleEngine, type EngineAssembly } from './assembly.js';
+import { EventLoopRunner } from './event-loop-runner.js';
+import { EngineTickSink } from './feed-sink.js';
+import { HeartbeatAgent } from './agents/heartbeat-agent.js';
+import { PeriodicAgent } from './agents/periodic-agent.js';
+import { Reporter } from './agents/reporter.js';
+import { riskColumn, riskLine } from './agents/risk-metrics.js';
+import { Supervisor } from './supervisor.js';
+
+const SECOND_NS = 1e9;
+/** Main's idle pass interval: a feed's deferred ticks want it short; the generator alone needs none. */
+const IDLE_MS_FEED = 1;
+const IDLE_MS = 20;
+/** Sources start this long after go, so that every one is awake when its first order is due. */
+const START_SLACK_NS = 2e6;
+const DRAIN_TIMEOUT_MS = 10_000;
+const STOP_TIMEOUT_MS = 5_000;
+
+export interface EngineRun {
+  /** Resolves with the summary when the engine has stopped. */
+  done: Promise<Record<string, unknown>>;
+  /** Begins a graceful stop (what SIGINT/SIGTERM do). */
+  stop(reason: string): void;
+  supervisor: Supervisor;
+  assembly: EngineAssembly;
+}
+
+export async function startEngine(opts: EngineOptions, log: Logger): Promise<EngineRun> {
+  const clock = monotonicClock();
+  const cores = machineCores();
+  if (clock.source !== 'clock_gettime') log.warn({ clock: clock.source }, 'shared clock unavailable; latency uses per-thread performance.now(), which allocates');
+  const threadCores = [...opts.cores, ...(opts.orders ? opts.sourceCores : [])];
+  if (new Set(threadCores).size < threadCores.length || threadCores.includes(0)) {
+    log.warn({ workers: opts.workers, sources: opts.orders ? opts.sources : 0, workerCores: opts.cores, sourceCores: opts.sourceCores, machineCores: cores }, `${threadCores.length} threads on ${new Set(threadCores).size} core(s) of ${cores}: threads share cores (with main on core 0 where listed); expect lower throughput and higher latency`);
+  }
+
+  const asm = assembleEngine(opts, clock, log.level);
+  const { risk } = asm;
+  const limiters = new RateLimiters(risk.limiters);
+  const breakerWatcher = new BreakerWatcher(risk.registry);
+  const limitsLoader = new LimitsLoader(opts.limits.path, opts.limits.initial, risk, log).watch();
+  const mainDispatcher = new Dispatcher(asm.mainLinks.map((l) => l.toWorker), asm.instruments.length, opts.wait, asm.mainLinks.map((l) => l.workerDoorbell));
+  const echoes = asm.mainLinks.map((l) => new RingConsumer(l.fromWorker));
+  const workerViews = asm.workerConfigs.map((c) => workerStatsView(c.stats));
+  const sourceViews = asm.sourceConfigs.map((c) => sourceStatsView(c.stats));
+
+  let fatal: string | undefined;
+  const supervisor = new Supervisor(asm.workerConfigs, asm.sourceConfigs, log, (reason) => {
+    fatal = reason;
+    stop(reason);
+  });
+  log.info({
+    workers: opts.workers, workerCores: opts.cores, sources: asm.sourceConfigs.length, sourceCores: opts.orders ? opts.sourceCores : [],
+    symbolsPerSource: asm.sourceConfigs.map((c) => c.symbols.length), wait: opts.wait,
+    rate: Number.isFinite(opts.rate) ? opts.rate : 'max', ringSlots: opts.ringSlots, symbols: asm.instruments.length, clock: clock.source,
+  }, 'starting engine');
+  const warmStart = clock.nowNs();
+  await supervisor.start();
+  const threadWarmUp = (f: Float64Array) => Math.round(f[ThreadStat.warmupNs] / 1e6);
+  log.info({
+    ms: Math.round((clock.nowNs() - warmStart) / 1e6), orders: workerViews[0]?.f64[WorkerStat.warmupOrders] ?? 0,
+    workersMs: workerViews.map((v) => threadWarmUp(v.f64)), sourcesMs: sourceViews.map((v) => threadWarmUp(v.f64)),
+  }, 'threads warm: synthetic orders run through the order path on scratch state');
+
+  const mainGc = new GcMeter();
+  const startNs = clock.nowNs() + START_SLACK_NS;
+  for (const v of sourceViews) {
+    v.commandsF64[SOURCE_START_NS] = startNs;
+    Atomics.store(v.commands, SourceCommand.go, 1); // after startNs: a source reading go = 1 sees it
+    Atomics.notify(v.commands, SourceCommand.go);
+  }
+  const marketFeed = opts.feed
+    ? new FeedClient(
+        { url: opts.feed.url, venue: opts.feed.venue, subscribe: opts.feed.subscribe, symbolIds: opts.feed.subscribe.map((_, i) => i), staleMs: opts.feed.staleMs, seqCheck: opts.feed.seqCheck },
+        new EngineTickSink(mainDispatcher, clock, asm.mids),
+        { logger: log },
+      )
+    : undefined;
+  marketFeed?.start();
+  const allLinks = asm.workerConfigs.flatMap((c) => c.links);
+  const reporter = new Reporter(
+    {
+      sources: sourceViews,
+      workers: workerViews,
+      ringsIn: allLinks.map((l) => new RingMonitor(l.toWorker)),
+      ringsOut: allLinks.map((l) => new RingMonitor(l.fromWorker)),
+      mainGc,
+      mainConflatedTicks: () => mainDispatcher.conflatedTicks,
+      extra: () => ({ risk: riskLine(risk, breakerWatcher), ...(marketFeed ? { feed: { state: marketFeed.state, ...marketFeed.stats.snapshot() } } : {}) }),
+      column: () => ['risk', riskColumn(riskLine(risk, breakerWatcher)), 22],
+    },
+    opts.metrics,
+    log,
+    startNs,
+  );
+  const heartbeat = new HeartbeatAgent(mainDispatcher, echoes, clock, SECOND_NS);
+  const flushTicks = {
+    name: 'market-flush',
+    doWork(): number {
+      let work = 0;
+      for (let w = 0; w < mainDispatcher.workers; w++) if (mainDispatcher.deferred(w) !== 0 && mainDispatcher.flush(w)) work++;
+      mainDispatcher.publishAll();
+      return work;
+    },
+  };
+  const runner = new EventLoopRunner(
+    new CompositeAgent('main', [
+      flushTicks,
+      heartbeat,
+      new PeriodicAgent('risk-housekeeping', clock, SECOND_NS, (now) => {
+        limiters.maintain(now);
+        breakerWatcher.logTransitions(log);
+      }),
+      new PeriodicAgent('reporter', clock, SECOND_NS, (now) => reporter.report(now)),
+    ]),
+    clock,
+    opts.feed ? IDLE_MS_FEED : IDLE_MS,
+  );
+  runner.start();
+
+  let stopping = false;
+  let finish!: (s: Record<string, unknown>) => void;
+  const done = new Promise<Record<string, unknown>>((r) => (finish = r));
+  const endTimer = opts.duration > 0 ? setTimeout(() => stop('duration reached'), opts.duration * 1000 + START_SLACK_NS / 1e6) : undefined;
+
+  function stop(reason: string): void {
+    if (stopping) return;
+    stopping = true;
+    if (endTimer) clearTimeout(endTimer);
+    log.info({ reason }, 'stopping: sources drain until every order has its decision');
+    void marketFeed?.stop();
+    asm.sourceConfigs.forEach((c, s) => {
+      Atomics.store(sourceViews[s].commands, SourceCommand.stop, 1);
+      new Doorbell(c.doorbell).ring(); // a source asleep under the block strategy wakes to see it
+    });
+    void shutdown();
+  }
+
+  async function shutdown(): Promise<void> {
+    if (!(await supervisor.sourcesExited(DRAIN_TIMEOUT_MS))) log.error({ lost: reporter.totals().generated - reporter.totals().decided }, 'drain timed out: orders without a decision');
+    runner.stop();
+    for (let w = 0; w < opts.workers; w++) {
+      while (!mainDispatcher.sendControl(w, ControlOp.Shutdown, 0, clock.nowNs())) {
+        heartbeat.drainEchoes();
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    }
+    await supervisor.stop(STOP_TIMEOUT_MS);
+    heartbeat.drainEchoes();
+    limitsLoader.close();
+    const end = clock.nowNs();
+    reporter.report(end);
+    const summary = reporter.summary(end, {
+      sources: sourceViews.map((v, s) => ({
+        id: s,
+        core: asm.sourceConfigs[s].core,
+        pinned: v.f64[ThreadStat.pinned] === 1,
+        symbols: asm.sourceConfigs[s].symbols.length,
+        generated: v.f64[SourceStat.generated],
+        decided: v.f64[SourceStat.decided],
+        warmupMs: threadWarmUp(v.f64),
+      })),
+      workers: workerViews.map((v, w) => {
+        const f = v.f64;
+        const frames = f[WorkerStat.ordersIn] + f[WorkerStat.ticksIn] + f[WorkerStat.fillsIn] + f[WorkerStat.controlsIn];
+        return {
+          id: w,
+          core: asm.workerConfigs[w].core,
+          pinned: f[ThreadStat.pinned] === 1,
+          restarts: supervisor.restarts(w),
+          orders: f[WorkerStat.ordersIn],
+          frames,
+          framesPerBatch: Math.round((frames / Math.max(1, f[WorkerStat.batches])) * 10) / 10,
+          warmupMs: threadWarmUp(f),
+        };
+      }),
+      heartbeatsEchoed: Array.from(heartbeat.echoed),
+      risk: riskLine(risk, breakerWatcher),
+      ...(marketFeed ? { feed: marketFeed.stats.snapshot() } : {}),
+      ...(fatal ? { fatal } : {}),
+    });
+    mainGc.stop();
+    finish(summary);
+  }
+
+  return { done, stop, supervisor, assembly: asm };
+}
