@@ -13,9 +13,9 @@ import pino from 'pino';
 import { Block, Config, blockOffset } from '../core/breaker/breaker-layout.js';
 import { LimitsConfigError, parseLimitsConfig, readLimitsConfig, symbolLimitRows, type LimitsConfigInput } from '../core/config/limits-config.js';
 import { createRiskState, LimitsLoader, limitsChanges, type RiskState } from '../core/config/limits-loader.js';
-import { createLimitsTable, LIMIT_STRIDE, LimitField, LimitsReader, writeLimitsTable, type SymbolLimitRow } from '../core/config/limits-table.js';
+import { createLimitsTable, LIMIT_STRIDE, LimitField, LimitsReader, writeLimitsTable, type SymbolLimitRow } from '../core/risk/limits-table.js';
 import { RateLimiters } from '../core/limits/rate-limiter.js';
-import { TradingMode } from '../core/risk/trading-state.js';
+import { TradingMode } from '../core/breaker/trading-state.js';
 import { Market, Venue } from '../core/venue/venue.js';
 import { FakeClock } from './fixtures/fake-clock.js';
 

@@ -15,9 +15,9 @@ import { breakerOverrideSchema, breakerSettingsSchema, type BreakerSettings } fr
 import { compileLimiters } from '../limits/rate-limiter.js';
 import { rateLimitsSchema } from '../limits/limiter-settings.js';
 import { MAX_LEDGER_UNITS } from '../risk/exposure-ledger.js';
-import { TRADING_MODE_NAMES } from '../risk/trading-state.js';
+import { TRADING_MODE_NAMES } from '../breaker/trading-state.js';
 import { VENUE_NAMES, type VenueName } from '../venue/venue.js';
-import type { SymbolLimitRow } from './limits-table.js';
+import type { SymbolLimitRow } from '../risk/limits-table.js';
 
 const positive = z.number().positive().finite();
 

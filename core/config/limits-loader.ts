@@ -14,10 +14,10 @@ import { breakerLayoutDiffers } from '../breaker/breaker-settings.js';
 import type { NanoClock } from '../breaker/circuit-breaker.js';
 import { applyLimiterChange, compileLimiters, createRateLimiters, limiterChangeBlocker } from '../limits/rate-limiter.js';
 import { createExposureLedger, ExposureLedger } from '../risk/exposure-ledger.js';
-import { TradingMode } from '../risk/trading-state.js';
+import { TradingMode } from '../breaker/trading-state.js';
 import { VENUE_NAMES } from '../venue/venue.js';
 import { LimitsConfigError, readLimitsConfig, symbolLimitRows, venueBreakerSettings, type LimitsConfig } from './limits-config.js';
-import { createLimitsTable, writeLimitsTable } from './limits-table.js';
+import { createLimitsTable, writeLimitsTable } from '../risk/limits-table.js';
 
 /** The shared buffers workers attach to, and main's handles on them. */
 export interface RiskState {

@@ -22,7 +22,7 @@
  * Flow: accept an order -> tryReserve(notional units); reject/cancel -> release(units);
  * fill -> settle(reserved part, change in |position| notional) in one add.
  */
-import { KillReason, type KillSwitch } from './trading-state.js';
+import { KillReason, type KillSwitch } from '../breaker/trading-state.js';
 
 const LINE_I32 = 32;
 const USED = 0;

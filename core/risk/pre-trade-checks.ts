@@ -29,7 +29,7 @@ import { InstrumentField, InstrumentStatus, SYMBOL_STRIDE } from '../../ipc/inst
 import { BreakerRegistry } from '../breaker/breaker-registry.js';
 import type { CircuitBreaker } from '../breaker/circuit-breaker.js';
 import type { MonotonicClock } from '../clock/monotonic-clock.js';
-import { LIMIT_STRIDE, LimitField, LimitsReader } from '../config/limits-table.js';
+import { LIMIT_STRIDE, LimitField, LimitsReader } from './limits-table.js';
 import { RateLimiters, type RateLimiter } from '../limits/rate-limiter.js';
 import { Market, VENUE_COUNT } from '../venue/venue.js';
 import { ExposureLedger } from './exposure-ledger.js';
@@ -39,7 +39,7 @@ import { OrderTable } from './order-table.js';
 import { PositionBook } from './position-book.js';
 import type { ReferenceBook } from './reference-book.js';
 import { Reason } from './reject-reason.js';
-import { TradingMode, type TradingState } from './trading-state.js';
+import { TradingMode, type TradingState } from '../breaker/trading-state.js';
 
 /** The shared risk buffers a worker attaches to (a subset of limits-loader's RiskState). */
 export interface RiskBuffers {

@@ -5,7 +5,7 @@
  */
 import type { BreakerWatcher } from '../../core/breaker/breaker-watcher.js';
 import type { RiskState } from '../../core/config/limits-loader.js';
-import { KILL_REASON_NAMES, TRADING_MODE_NAMES } from '../../core/risk/trading-state.js';
+import { KILL_REASON_NAMES, TRADING_MODE_NAMES } from '../../core/breaker/trading-state.js';
 
 export interface RiskLine {
   trading: string;

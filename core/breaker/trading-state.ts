@@ -12,8 +12,8 @@
  * anything else means HALTED, so a kill reaches every worker at once, in the
  * order check that follows the store.
  */
-import { Header } from '../breaker/breaker-layout.js';
-import type { NanoClock } from '../breaker/circuit-breaker.js';
+import { Header } from './breaker-layout.js';
+import type { NanoClock } from './circuit-breaker.js';
 
 export const TradingMode = { ACTIVE: 0, REDUCING: 1, HALTED: 2 } as const;
 export type TradingMode = (typeof TradingMode)[keyof typeof TradingMode];
