@@ -33,7 +33,7 @@ import { buildUniverse } from '../core/instruments/universe.js';
 import { Reason } from '../core/risk/reject-reason.js';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
 import { readLimitsConfig } from '../core/config/limits-config.js';
-import { createRiskState } from '../core/config/limits-loader.js';
+import { createRiskState } from '../engine/risk-state.js';
 import { machineInfo, median, throughputRatio, timeRatio, type BenchReport, type BenchResult } from './bench-report.js';
 import { measureGeneratorCost } from './generator-cost.js';
 import { measureHiccups, type PathHiccups } from './platform-hiccups.js';

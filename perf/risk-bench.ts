@@ -12,7 +12,7 @@
 import { fileURLToPath } from 'node:url';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
 import { readLimitsConfig } from '../core/config/limits-config.js';
-import { createRiskState } from '../core/config/limits-loader.js';
+import { createRiskState } from '../engine/risk-state.js';
 import { DEFAULT_LOAD, OrderGenerator } from '../core/generator/order-generator.js';
 import { writeInstrumentTable } from '../core/instruments/instrument.js';
 import { buildUniverse } from '../core/instruments/universe.js';

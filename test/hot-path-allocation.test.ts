@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
 import { readLimitsConfig } from '../core/config/limits-config.js';
-import { createRiskState } from '../core/config/limits-loader.js';
+import { createRiskState } from '../engine/risk-state.js';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
 import { OrderGenerator } from '../core/generator/order-generator.js';
 import { RateSchedule } from '../core/generator/rate-schedule.js';

@@ -11,7 +11,7 @@ import { LiveOrderSet } from '../core/risk/live-order-set.js';
 import { PreTradeChecker } from '../core/risk/pre-trade-checks.js';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
 import { parseLimitsConfig } from '../core/config/limits-config.js';
-import { createRiskState } from '../core/config/limits-loader.js';
+import { createRiskState } from '../engine/risk-state.js';
 import { ReferenceBook } from '../core/risk/reference-book.js';
 import { Reason, reasonName } from '../core/risk/reject-reason.js';
 

@@ -8,7 +8,7 @@
 import { expect } from 'chai';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
 import { parseLimitsConfig, symbolLimitRows, type LimitsConfigInput } from '../core/config/limits-config.js';
-import { createRiskState } from '../core/config/limits-loader.js';
+import { createRiskState } from '../engine/risk-state.js';
 import { writeLimitsTable } from '../core/risk/limits-table.js';
 import { writeInstrumentTable, type Instrument } from '../core/instruments/instrument.js';
 import { LiveOrderSet } from '../core/risk/live-order-set.js';

@@ -2,7 +2,7 @@
  * The limits config file (JSON), validated with zod: per-symbol risk limits,
  * the account's trading mode, gross exposure and daily loss limits, each
  * venue's rate limiters and circuit-breaker settings. Limits are adjustable
- * intraday (MiFID II RTS 7): limits-loader.ts re-reads the file on SIGHUP or
+ * intraday (MiFID II RTS 7): engine/limits-loader.ts re-reads the file on SIGHUP or
  * when it changes and applies it to the running shared state.
  *
  * A file that fails validation yields one line naming the first problem's

@@ -41,7 +41,7 @@ import type { ReferenceBook } from './reference-book.js';
 import { Reason } from './reject-reason.js';
 import { TradingMode, type TradingState } from '../breaker/trading-state.js';
 
-/** The shared risk buffers a worker attaches to (a subset of limits-loader's RiskState). */
+/** The shared risk buffers a worker attaches to (a subset of engine/risk-state.ts's RiskState). */
 export interface RiskBuffers {
   table: SharedArrayBuffer;
   board: SharedArrayBuffer;
