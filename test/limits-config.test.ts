@@ -200,14 +200,14 @@ describe('limits config: hot reload', () => {
 
   it('a bad file is refused with one line and every old limit stays', () => {
     const reader = new LimitsReader(state.table);
-    const version = reader.version;
+    const seq = reader.seq;
     const bad = example();
     bad.symbolDefaults.maxOpenOrders = -1;
     bad.account.grossExposureLimit = 1;
     write(bad);
     expect(loader.reload('test')).to.equal('refused');
     expect(reader.refresh()).to.equal(false);
-    expect(reader.version).to.equal(version);
+    expect(reader.seq).to.equal(seq);
     expect(state.exposure.limit()).to.equal(5_000_000);
     const log = lines.at(-1)!;
     expect(log.level).to.equal(50);
