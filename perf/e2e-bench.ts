@@ -80,7 +80,7 @@ async function postMessageBaseline(seconds: number): Promise<number> {
   const gen = new OrderGenerator(universe, { seed: 1, ...DEFAULT_LOAD });
   universe[gen.reservedHaltedSymbol].trading = false;
   const tableSab = createInstrumentTable(universe.length);
-  writeInstrumentTable(new Float64Array(tableSab), universe);
+  writeInstrumentTable(tableSab, universe);
   const limits = readLimitsConfig(fileURLToPath(new URL('../../config/limits.engine.json', import.meta.url)));
   const risk = createRiskState(limits.config, universe.map((i) => i.name), monotonicClock());
   const worker = new Worker(new URL('./e2e-postmessage-worker.js', import.meta.url), {

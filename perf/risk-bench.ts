@@ -51,7 +51,7 @@ export async function run(args: string[]): Promise<BenchReport> {
   const universe = buildUniverse(SYMBOLS, 7);
   const gen = new OrderGenerator(universe, { seed: 7, ...DEFAULT_LOAD });
   universe[gen.reservedHaltedSymbol].trading = false;
-  const table = new Float64Array(createInstrumentTable(SYMBOLS));
+  const table = createInstrumentTable(SYMBOLS);
   writeInstrumentTable(table, universe);
   const limits = readLimitsConfig(fileURLToPath(new URL('../../config/limits.engine.json', import.meta.url)));
   const risk = createRiskState(limits.config, universe.map((i) => i.name), clock);

@@ -34,7 +34,7 @@ describe('hot path allocation', function () {
       const gen = new OrderGenerator(universe, { seed: 3, badFraction: 0.05, ticksPerOrder: 0.25, marketFraction: 0.2 });
       universe[gen.reservedHaltedSymbol].trading = false;
       const tableSab = createInstrumentTable(universe.length);
-      writeInstrumentTable(new Float64Array(tableSab), universe);
+      writeInstrumentTable(tableSab, universe);
       const inRing = createRingBuffer(4096);
       const outRing = createRingBuffer(4096);
       const stats = workerStatsView(createWorkerStats());
@@ -44,7 +44,7 @@ describe('hot path allocation', function () {
       const dispatcher = new Dispatcher([inRing], universe.length, 'spin');
       const collector = new Collector([outRing], ledger, dispatcher, risk.registry.breakers, clock);
       const consumer = new RingConsumer(inRing);
-      const loop = new EngineLoop(consumer, new RingProducer(outRing), new Float64Array(tableSab), stats, new ConsumerIdler(consumer, 'spin', 1), clock, { workerId: 0, maxBatch: 256, liveOrderCapacity: 1 << 16 }, risk);
+      const loop = new EngineLoop(consumer, new RingProducer(outRing), tableSab, stats, new ConsumerIdler(consumer, 'spin', 1), clock, { workerId: 0, maxBatch: 256, liveOrderCapacity: 1 << 16 }, risk);
       const start = clock.nowNs();
       const feed = new GeneratorFeed(gen, new RateSchedule(rate, start), dispatcher, collector, ledger, clock, 1e6, 'spin', start);
 

@@ -31,7 +31,7 @@ function tick(book: ReferenceBook, s: number, bid: number, ask: number, last: nu
 interface Order { symbol?: number; price?: number; qty?: number; type?: number; id?: number }
 
 function setup(liveSlots = 1024) {
-  const table = new Float64Array(createInstrumentTable(3));
+  const table = createInstrumentTable(3);
   writeInstrumentTable(table, [BTC, HALTED, SILENT]);
   const book = new ReferenceBook(3);
   tick(book, 0, 59999.99, 60000.01, 60000);

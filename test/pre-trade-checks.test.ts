@@ -41,7 +41,7 @@ interface Order { symbol?: number; side?: number; price?: number; qty?: number; 
 
 function setup(o: Setup = {}) {
   const clock = monotonicClock();
-  const table = new Float64Array(createInstrumentTable(2));
+  const table = createInstrumentTable(2);
   writeInstrumentTable(table, [BTC, ETH]);
   const cfg = config(o);
   const risk = createRiskState(cfg, NAMES, clock);

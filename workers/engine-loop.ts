@@ -21,7 +21,7 @@ import { LiveOrderSet } from '../core/risk/live-order-set.js';
 import { PreTradeChecker, type RiskBuffers } from '../core/risk/pre-trade-checks.js';
 import { ReferenceBook } from '../core/risk/reference-book.js';
 import { Reason } from '../core/risk/reject-reason.js';
-import { SYMBOL_STRIDE } from '../ipc/instrument-table-layout.js';
+import { SYMBOL_STRIDE, attachInstrumentTable } from '../ipc/instrument-table-layout.js';
 
 export interface EngineLoopOptions {
   workerId: number;
@@ -49,14 +49,14 @@ export class EngineLoop {
   constructor(
     private readonly input: RingConsumer,
     private readonly output: RingProducer,
-    instruments: Float64Array,
+    instruments: SharedArrayBuffer,
     statsView: WorkerStatsView,
     private readonly idler: ConsumerIdler,
     private readonly clock: MonotonicClock,
     private readonly opts: EngineLoopOptions,
     risk: RiskBuffers,
   ) {
-    this.book = new ReferenceBook(instruments.length / SYMBOL_STRIDE);
+    this.book = new ReferenceBook(attachInstrumentTable(instruments).length / SYMBOL_STRIDE);
     this.live = new LiveOrderSet(opts.liveOrderCapacity);
     this.checker = new PreTradeChecker(instruments, this.book, this.live, risk, clock);
     this.batchIntended = new Float64Array(opts.maxBatch);

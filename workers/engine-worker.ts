@@ -36,8 +36,7 @@ const input = new RingConsumer(cfg.inRing);
 const output = new RingProducer(cfg.outRing);
 applyWaitStrategy(cfg.wait, { consumer: input });
 const idler = new ConsumerIdler(input, cfg.wait, MAX_SLEEP_MS);
-const instruments = new Float64Array(cfg.instruments);
-const loop = new EngineLoop(input, output, instruments, stats, idler, clock, {
+const loop = new EngineLoop(input, output, cfg.instruments, stats, idler, clock, {
   workerId: cfg.workerId,
   maxBatch: cfg.maxBatch,
   liveOrderCapacity: cfg.liveOrderCapacity,

@@ -25,7 +25,7 @@
  * double argument, which V8 would box when it does not inline the call.
  */
 import { F64, I32, OrderFlag, OrderType, Side } from '../../ipc/frame-layout.js';
-import { InstrumentField, InstrumentStatus, SYMBOL_STRIDE } from '../../ipc/instrument-table-layout.js';
+import { InstrumentField, InstrumentStatus, SYMBOL_STRIDE, attachInstrumentTable } from '../../ipc/instrument-table-layout.js';
 import { BreakerRegistry } from '../breaker/breaker-registry.js';
 import type { CircuitBreaker } from '../breaker/circuit-breaker.js';
 import type { MonotonicClock } from '../clock/monotonic-clock.js';
@@ -64,15 +64,17 @@ export class PreTradeChecker {
   private readonly limiterOf: ReadonlyArray<RateLimiter | null>;
   private readonly symbols: number;
   private readonly regs = new Float64Array(6);
+  private readonly instruments: Float64Array;
 
   constructor(
-    private readonly instruments: Float64Array,
+    instrumentTable: SharedArrayBuffer,
     private readonly book: ReferenceBook,
     private readonly live: LiveOrderSet,
     risk: RiskBuffers,
     private readonly clock: MonotonicClock,
   ) {
-    this.symbols = instruments.length / SYMBOL_STRIDE;
+    this.instruments = attachInstrumentTable(instrumentTable);
+    this.symbols = this.instruments.length / SYMBOL_STRIDE;
     this.limits = new LimitsReader(risk.table);
     const registry = new BreakerRegistry(risk.board, clock);
     this.breakers = registry.breakers;

@@ -65,7 +65,7 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
   const gen = new OrderGenerator(instruments, { seed: opts.seed, badFraction: opts.badFraction, ticksPerOrder: opts.tickRatio, marketFraction: DEFAULT_LOAD.marketFraction, externalMarketData: opts.feed !== undefined });
   if (gen.reservedHaltedSymbol >= 0) instruments[gen.reservedHaltedSymbol].trading = false;
   const tableSab = createInstrumentTable(instruments.length);
-  writeInstrumentTable(new Float64Array(tableSab), instruments);
+  writeInstrumentTable(tableSab, instruments);
   // Shared risk state from the --limits file (validated with the options); reloaded on SIGHUP or change.
   const risk = createRiskState(opts.limits.initial.config, instruments.map((i) => i.name), clock);
   const limiters = new RateLimiters(risk.limiters);
