@@ -20,10 +20,10 @@
  *               bits 8-15: kill reason, set once by the first thread to trip the kill switch, cleared by main.
  *               Invariant: reason != 0 => every worker treats the account as HALTED.
  *   killedAtNs  written by the thread whose CAS set the kill reason, right after it.
- *   On its own line, away from the header: it is the only word of the first two lines ever written after creation.
+ *   A line of its own: the header is written once, this line whenever the mode or the kill switch changes.
  *
- * Breaker blocks follow from FIRST_BLOCK_BYTE (256), each right after the one before.
- * Breaker block (starts on a 128-byte line; B = its first byte). Each line has one kind of writer,
+ * Breaker blocks from FIRST_BLOCK_BYTE (256), each right after the one before and starting on a line
+ * (B = its first byte; lines of CACHE_LINE_BYTES). Each line has one kind of writer,
  * so allow() (reads line 0) never misses on the lines that recorders hammer.
  *   B+0     line 0  state       i32  epoch << 3 | BreakerState. Writer: whoever wins a transition CAS.
  *                                    The epoch counts transitions (28 bits, wraps); state words are >= 0.
