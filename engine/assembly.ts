@@ -10,7 +10,7 @@
  * no per-order frame.
  */
 import type { EngineOptions } from '../core/config/engine-options.js';
-import { createRiskState, type RiskState } from '../core/config/limits-loader.js';
+import { createRiskState, type RiskState } from './risk-state.js';
 import type { MonotonicClock } from '../core/clock/monotonic-clock.js';
 import { DEFAULT_LOAD, reservedSymbols } from '../core/generator/order-generator.js';
 import { writeInstrumentTable, type Instrument } from '../core/instruments/instrument.js';
@@ -47,7 +47,7 @@ export function assembleEngine(opts: EngineOptions, clock: MonotonicClock, logLe
   const { halted } = reservedSymbols(instruments.length, opts.feed !== undefined);
   if (halted >= 0) instruments[halted].trading = false;
   const instrumentTable = createInstrumentTable(instruments.length);
-  writeInstrumentTable(new Float64Array(instrumentTable), instruments);
+  writeInstrumentTable(instrumentTable, instruments);
   const risk = createRiskState(opts.limits.initial.config, instruments.map((i) => i.name), clock);
   const riskBuffers = { table: risk.table, board: risk.board, ledger: risk.ledger, limiters: risk.limiters };
   const logFd = opts.metrics === 'json' ? 1 : 2;

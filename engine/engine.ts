@@ -16,7 +16,7 @@ import { machineCores } from '../core/affinity/cpu-affinity.js';
 import { CompositeAgent } from '../core/agent/agent.js';
 import type { EngineOptions } from '../core/config/engine-options.js';
 import { BreakerWatcher } from '../core/breaker/breaker-watcher.js';
-import { LimitsLoader } from '../core/config/limits-loader.js';
+import { LimitsLoader } from './limits-loader.js';
 import { Dispatcher } from '../core/dispatch/dispatcher.js';
 import { RateLimiters } from '../core/limits/rate-limiter.js';
 import { FeedClient } from '../core/feed/feed-client.js';

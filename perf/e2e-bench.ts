@@ -33,7 +33,7 @@ import { buildUniverse } from '../core/instruments/universe.js';
 import { Reason } from '../core/risk/reject-reason.js';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
 import { readLimitsConfig } from '../core/config/limits-config.js';
-import { createRiskState } from '../core/config/limits-loader.js';
+import { createRiskState } from '../engine/risk-state.js';
 import { machineInfo, median, throughputRatio, timeRatio, type BenchReport, type BenchResult } from './bench-report.js';
 import { measureGeneratorCost } from './generator-cost.js';
 import { measureHiccups, type PathHiccups } from './platform-hiccups.js';
@@ -80,7 +80,7 @@ async function postMessageBaseline(seconds: number): Promise<number> {
   const gen = new OrderGenerator(universe, { seed: 1, ...DEFAULT_LOAD });
   universe[gen.reservedHaltedSymbol].trading = false;
   const tableSab = createInstrumentTable(universe.length);
-  writeInstrumentTable(new Float64Array(tableSab), universe);
+  writeInstrumentTable(tableSab, universe);
   const limits = readLimitsConfig(fileURLToPath(new URL('../../config/limits.engine.json', import.meta.url)));
   const risk = createRiskState(limits.config, universe.map((i) => i.name), monotonicClock());
   const worker = new Worker(new URL('./e2e-postmessage-worker.js', import.meta.url), {

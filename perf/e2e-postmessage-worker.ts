@@ -9,12 +9,12 @@ import { LiveOrderSet } from '../core/risk/live-order-set.js';
 import { PreTradeChecker, type RiskBuffers } from '../core/risk/pre-trade-checks.js';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
 import { ReferenceBook } from '../core/risk/reference-book.js';
-import { SYMBOL_STRIDE } from '../ipc/instrument-table-layout.js';
+import { SYMBOL_STRIDE, attachInstrumentTable } from '../ipc/instrument-table-layout.js';
 
 interface Msg { t: 'tick' | 'order' | 'fill'; s: number; id: number; p: number; q: number; side: number; type: number; bid: number; ask: number; last: number; seq: number }
 
-const table = new Float64Array(workerData.instruments as SharedArrayBuffer);
-const book = new ReferenceBook(table.length / SYMBOL_STRIDE);
+const table = workerData.instruments as SharedArrayBuffer;
+const book = new ReferenceBook(attachInstrumentTable(table).length / SYMBOL_STRIDE);
 const live = new LiveOrderSet(1 << 16);
 const checker = new PreTradeChecker(table, book, live, workerData.risk as RiskBuffers, monotonicClock());
 const frame = new ArrayBuffer(FRAME_BYTES);

@@ -12,7 +12,7 @@
 import { fileURLToPath } from 'node:url';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
 import { readLimitsConfig } from '../core/config/limits-config.js';
-import { createRiskState } from '../core/config/limits-loader.js';
+import { createRiskState } from '../engine/risk-state.js';
 import { DEFAULT_LOAD, OrderGenerator } from '../core/generator/order-generator.js';
 import { writeInstrumentTable } from '../core/instruments/instrument.js';
 import { buildUniverse } from '../core/instruments/universe.js';
@@ -51,7 +51,7 @@ export async function run(args: string[]): Promise<BenchReport> {
   const universe = buildUniverse(SYMBOLS, 7);
   const gen = new OrderGenerator(universe, { seed: 7, ...DEFAULT_LOAD });
   universe[gen.reservedHaltedSymbol].trading = false;
-  const table = new Float64Array(createInstrumentTable(SYMBOLS));
+  const table = createInstrumentTable(SYMBOLS);
   writeInstrumentTable(table, universe);
   const limits = readLimitsConfig(fileURLToPath(new URL('../../config/limits.engine.json', import.meta.url)));
   const risk = createRiskState(limits.config, universe.map((i) => i.name), clock);

@@ -11,7 +11,7 @@ import { BreakerState, createBreakerBoard } from '../core/breaker/breaker-layout
 import { CircuitBreaker, NO_PERMIT, Outcome } from '../core/breaker/circuit-breaker.js';
 import { BreakerRegistry, createBreakerRegistry } from '../core/breaker/breaker-registry.js';
 import { BreakerWatcher } from '../core/breaker/breaker-watcher.js';
-import { KillReason, TradingMode } from '../core/risk/trading-state.js';
+import { KillReason, TradingMode } from '../core/breaker/trading-state.js';
 import { Venue } from '../core/venue/venue.js';
 import { FakeClock } from './fixtures/fake-clock.js';
 

@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { breakerSettings } from '../core/breaker/breaker-settings.js';
 import { createBreakerBoard } from '../core/breaker/breaker-layout.js';
 import { createExposureLedger, ExposureLedger } from '../core/risk/exposure-ledger.js';
-import { KillReason, TradingMode, TradingState } from '../core/risk/trading-state.js';
+import { KillReason, TradingMode, TradingState } from '../core/breaker/trading-state.js';
 import type { ExposureRacerData, ExposureRacerResult } from './fixtures/exposure-racer.js';
 import { FakeClock } from './fixtures/fake-clock.js';
 

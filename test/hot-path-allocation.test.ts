@@ -9,7 +9,7 @@
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
 import { readLimitsConfig } from '../core/config/limits-config.js';
-import { createRiskState } from '../core/config/limits-loader.js';
+import { createRiskState } from '../engine/risk-state.js';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
 import { DEFAULT_LOAD, reservedSymbols } from '../core/generator/order-generator.js';
 import { writeInstrumentTable } from '../core/instruments/instrument.js';
@@ -31,7 +31,7 @@ describe('hot path allocation', function () {
       const universe = buildUniverse(32, 3);
       universe[reservedSymbols(universe.length, false).halted].trading = false;
       const instruments = createInstrumentTable(universe.length);
-      writeInstrumentTable(new Float64Array(instruments), universe);
+      writeInstrumentTable(instruments, universe);
       const limits = readLimitsConfig(fileURLToPath(new URL('../../config/limits.engine.json', import.meta.url)));
       const risk = createRiskState(limits.config, universe.map((i) => i.name), clock);
       const link = { toWorker: createRingBuffer(4096), fromWorker: createRingBuffer(4096), workerDoorbell: createDoorbell() };

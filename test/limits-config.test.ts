@@ -12,10 +12,11 @@ import { Worker } from 'node:worker_threads';
 import pino from 'pino';
 import { Block, Config, blockOffset } from '../core/breaker/breaker-layout.js';
 import { LimitsConfigError, parseLimitsConfig, readLimitsConfig, symbolLimitRows, type LimitsConfigInput } from '../core/config/limits-config.js';
-import { createRiskState, LimitsLoader, limitsChanges, type RiskState } from '../core/config/limits-loader.js';
-import { createLimitsTable, LIMIT_STRIDE, LimitField, LimitsReader, writeLimitsTable, type SymbolLimitRow } from '../core/config/limits-table.js';
+import { LimitsLoader, limitsChanges } from '../engine/limits-loader.js';
+import { createRiskState, type RiskState } from '../engine/risk-state.js';
+import { createLimitsTable, LIMIT_STRIDE, LimitField, LimitsReader, writeLimitsTable, type SymbolLimitRow } from '../core/risk/limits-table.js';
 import { RateLimiters } from '../core/limits/rate-limiter.js';
-import { TradingMode } from '../core/risk/trading-state.js';
+import { TradingMode } from '../core/breaker/trading-state.js';
 import { Market, Venue } from '../core/venue/venue.js';
 import { FakeClock } from './fixtures/fake-clock.js';
 
@@ -199,14 +200,14 @@ describe('limits config: hot reload', () => {
 
   it('a bad file is refused with one line and every old limit stays', () => {
     const reader = new LimitsReader(state.table);
-    const version = reader.version;
+    const seq = reader.seq;
     const bad = example();
     bad.symbolDefaults.maxOpenOrders = -1;
     bad.account.grossExposureLimit = 1;
     write(bad);
     expect(loader.reload('test')).to.equal('refused');
     expect(reader.refresh()).to.equal(false);
-    expect(reader.version).to.equal(version);
+    expect(reader.seq).to.equal(seq);
     expect(state.exposure.limit()).to.equal(5_000_000);
     const log = lines.at(-1)!;
     expect(log.level).to.equal(50);

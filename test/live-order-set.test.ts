@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Insert, LiveOrderSet } from '../core/risk/live-order-set.js';
-import { Prng } from '../core/generator/prng.js';
+import { Prng } from '../core/random/prng.js';
 
 describe('LiveOrderSet', () => {
   it('agrees with a Set under random churn, including ids above 2^32', () => {

@@ -11,7 +11,7 @@ import { LiveOrderSet } from '../core/risk/live-order-set.js';
 import { PreTradeChecker } from '../core/risk/pre-trade-checks.js';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
 import { parseLimitsConfig } from '../core/config/limits-config.js';
-import { createRiskState } from '../core/config/limits-loader.js';
+import { createRiskState } from '../engine/risk-state.js';
 import { ReferenceBook } from '../core/risk/reference-book.js';
 import { Reason, reasonName } from '../core/risk/reject-reason.js';
 
@@ -31,7 +31,7 @@ function tick(book: ReferenceBook, s: number, bid: number, ask: number, last: nu
 interface Order { symbol?: number; price?: number; qty?: number; type?: number; id?: number }
 
 function setup(liveSlots = 1024) {
-  const table = new Float64Array(createInstrumentTable(3));
+  const table = createInstrumentTable(3);
   writeInstrumentTable(table, [BTC, HALTED, SILENT]);
   const book = new ReferenceBook(3);
   tick(book, 0, 59999.99, 60000.01, 60000);

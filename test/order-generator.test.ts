@@ -3,7 +3,7 @@ import { FRAME_BYTES, Frame, FrameKind, MarketTick, NewOrder } from '../ipc/fram
 import { OrderGenerator } from '../core/generator/order-generator.js';
 import { RateSchedule } from '../core/generator/rate-schedule.js';
 import { buildUniverse } from '../core/instruments/universe.js';
-import { Prng } from '../core/generator/prng.js';
+import { Prng } from '../core/random/prng.js';
 
 function stream(seed: number, n: number, badFraction = 0.01): Float64Array {
   const universe = buildUniverse(16, seed);

@@ -8,14 +8,14 @@
 import { expect } from 'chai';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
 import { parseLimitsConfig, symbolLimitRows, type LimitsConfigInput } from '../core/config/limits-config.js';
-import { createRiskState } from '../core/config/limits-loader.js';
-import { writeLimitsTable } from '../core/config/limits-table.js';
+import { createRiskState } from '../engine/risk-state.js';
+import { writeLimitsTable } from '../core/risk/limits-table.js';
 import { writeInstrumentTable, type Instrument } from '../core/instruments/instrument.js';
 import { LiveOrderSet } from '../core/risk/live-order-set.js';
 import { PreTradeChecker } from '../core/risk/pre-trade-checks.js';
 import { ReferenceBook } from '../core/risk/reference-book.js';
 import { reasonName } from '../core/risk/reject-reason.js';
-import { TradingMode } from '../core/risk/trading-state.js';
+import { TradingMode } from '../core/breaker/trading-state.js';
 import { FRAME_BYTES, Fill, Frame, FrameKind, MarketTick, NewOrder, OrderFlag, OrderType, Side } from '../ipc/frame-layout.js';
 import { createInstrumentTable } from '../ipc/instrument-table-layout.js';
 
@@ -41,7 +41,7 @@ interface Order { symbol?: number; side?: number; price?: number; qty?: number; 
 
 function setup(o: Setup = {}) {
   const clock = monotonicClock();
-  const table = new Float64Array(createInstrumentTable(2));
+  const table = createInstrumentTable(2);
   writeInstrumentTable(table, [BTC, ETH]);
   const cfg = config(o);
   const risk = createRiskState(cfg, NAMES, clock);

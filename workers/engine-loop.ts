@@ -19,7 +19,7 @@
  * After a Shutdown frame on link 0 the loop drains every link and finishes.
  */
 import { Control, ControlOp, Decision, Frame, FrameKind, MarketTick, NewOrder } from '../ipc/frame-layout.js';
-import { SYMBOL_STRIDE } from '../ipc/instrument-table-layout.js';
+import { SYMBOL_STRIDE, attachInstrumentTable } from '../ipc/instrument-table-layout.js';
 import { bucketIndex } from '../ipc/latency-histogram.js';
 import type { RingConsumer, RingProducer } from '../ipc/spsc-ring.js';
 import { WorkerStat, type WorkerStatsView } from '../ipc/worker-stats-layout.js';
@@ -54,14 +54,14 @@ export class EngineLoop implements Agent {
     /** inputs[k] and outputs[k] form link k; link 0 is main's. */
     private readonly inputs: readonly RingConsumer[],
     private readonly outputs: readonly RingProducer[],
-    instruments: Float64Array,
+    instruments: SharedArrayBuffer,
     statsView: WorkerStatsView,
     private readonly clock: MonotonicClock,
     private readonly opts: EngineLoopOptions,
     risk: RiskBuffers,
   ) {
     this.name = `risk-worker-${opts.workerId}`;
-    this.book = new ReferenceBook(instruments.length / SYMBOL_STRIDE);
+    this.book = new ReferenceBook(attachInstrumentTable(instruments).length / SYMBOL_STRIDE);
     this.live = new LiveOrderSet(opts.liveOrderCapacity);
     this.checker = new PreTradeChecker(instruments, this.book, this.live, risk, clock);
     this.batchTickTimes = new Float64Array(opts.maxBatch);

@@ -34,7 +34,7 @@ export function buildEngineLoop(cfg: EngineLoopParts, clock: MonotonicClock): En
     applyWaitStrategy(cfg.wait, { producer: p, consumerDoorbell: l.peerDoorbell });
     return p;
   });
-  return new EngineLoop(inputs, outputs, new Float64Array(cfg.instruments), workerStatsView(cfg.stats), clock, {
+  return new EngineLoop(inputs, outputs, cfg.instruments, workerStatsView(cfg.stats), clock, {
     workerId: cfg.workerId,
     maxBatch: cfg.maxBatch,
     liveOrderCapacity: cfg.liveOrderCapacity,

@@ -3,18 +3,27 @@
  * (the global kill switch) and one circuit breaker per exchange. Every thread
  * attaches to the same buffer; nothing here is ever locked or messaged.
  *
- * Header (byte 0, one 128-byte line)
- *   0          4          8                  16                64        68       72                     104
- *   +----------+----------+------------------+----- ... -------+---------+--------+---- ... ------------+
- *   | trading  | (pad)    | killedAtNs  f64  |                 | magic   | count  | blockOffset i32 x 8  |
- *   +----------+----------+------------------+----- ... -------+---------+--------+---- ... ------------+
+ * Byte offsets derived from CACHE_LINE_BYTES (128). Line 0 is the header (ipc/layout-header.ts):
+ *   0        4         8        12                      44                        128
+ *   +--------+---------+--------+---- ... --------------+---------- ... ----------+
+ *   | magic  | version | count  | blockOffset i32 x 8   |                         |
+ *   +--------+---------+--------+---- ... --------------+---------- ... ----------+
+ *   magic, version  BREAKER_BOARD; count: breakers on the board; blockOffset: byte of each one's block.
+ *               Writer: main, at creation only. Every attach checks them, the block chain and the size.
+ *
+ * Line 1, the trading line (TRADING_BYTE = CACHE_LINE_BYTES):
+ *   128        132        136                144                                   256
+ *   +----------+----------+------------------+------------- ... ------------------+
+ *   | trading  | (pad)    | killedAtNs  f64  |                                    |
+ *   +----------+----------+------------------+------------- ... ------------------+
  *   trading     bits 0-1: configured mode (TradingMode), written by main (config, operator);
  *               bits 8-15: kill reason, set once by the first thread to trip the kill switch, cleared by main.
  *               Invariant: reason != 0 => every worker treats the account as HALTED.
  *   killedAtNs  written by the thread whose CAS set the kill reason, right after it.
- *   magic, count, blockOffset: main, at creation only.
+ *   A line of its own: the header is written once, this line whenever the mode or the kill switch changes.
  *
- * Breaker block (starts on a 128-byte line; B = its first byte). Each line has one kind of writer,
+ * Breaker blocks from FIRST_BLOCK_BYTE (256), each right after the one before and starting on a line
+ * (B = its first byte; lines of CACHE_LINE_BYTES). Each line has one kind of writer,
  * so allow() (reads line 0) never misses on the lines that recorders hammer.
  *   B+0     line 0  state       i32  epoch << 3 | BreakerState. Writer: whoever wins a transition CAS.
  *                                    The epoch counts transitions (28 bits, wraps); state words are >= 0.
@@ -49,19 +58,23 @@
  *           time: one 16-byte snapshot per bucket: tag i32 (bucket number & 0x7fffffff; BUCKET_EMPTY before
  *           first use, BUCKET_WRITING while written), then cum, cumFail, cumSlow i32 as they stood when the bucket's first call was recorded.
  */
+import { CACHE_LINE_BYTES } from '../../ipc/cache-line.js';
+import { HEADER_BYTES, HEADER_FIELDS_BYTE, checkLayoutBytes, readLayoutHeader, writeLayoutHeader, type LayoutId } from '../../ipc/layout-header.js';
 import { timeBuckets, type BreakerSettings } from './breaker-settings.js';
 
-export const LINE = 128;
-export const BOARD_MAGIC = 0x62726b31; // 'brk1'
+export const BREAKER_BOARD: LayoutId = { name: 'breaker board', magic: 0x42524b42 /* 'BRKB' */, version: 1 };
 export const MAX_BREAKERS = 8;
 
-/** int32 / float64 indexes into the header. */
+const TRADING_BYTE = HEADER_BYTES;
+const FIRST_BLOCK_BYTE = TRADING_BYTE + CACHE_LINE_BYTES;
+const COUNT = HEADER_FIELDS_BYTE >> 2;
+
+/** int32 / float64 indexes into the header and trading lines. */
 export const Header = {
-  trading: 0,
-  killedAtNsF64: 1,
-  magic: 16,
-  count: 17,
-  blockOffset: 18,
+  count: COUNT,
+  blockOffset: COUNT + 1,
+  trading: TRADING_BYTE >> 2,
+  killedAtNsF64: (TRADING_BYTE + 8) >> 3,
 } as const;
 
 export const BreakerState = { CLOSED: 0, OPEN: 1, HALF_OPEN: 2, FORCED_OPEN: 3, DISABLED: 4 } as const;
@@ -85,28 +98,37 @@ export const LOG_ENTRY_BYTES = 64;
 export const BUCKET_EMPTY = -1;
 export const BUCKET_WRITING = -0x80000000;
 
+/** Start of each line of a breaker block: one kind of writer per line. */
+const STATE_LINE = 0;
+const WINDOW_LINE = STATE_LINE + CACHE_LINE_BYTES;
+const PERMITS_LINE = WINDOW_LINE + CACHE_LINE_BYTES;
+const PROBE_OK_LINE = PERMITS_LINE + CACHE_LINE_BYTES;
+const TRANSITION_LINE = PROBE_OK_LINE + CACHE_LINE_BYTES;
+const CONFIG_LINE = TRANSITION_LINE + CACHE_LINE_BYTES;
+const LOG_BYTE = CONFIG_LINE + CACHE_LINE_BYTES;
+
 /** Byte offsets within a breaker block. */
 export const Block = {
-  state: 0,
-  seq: LINE,
-  agg: LINE + 4,
-  cum: LINE,
-  cumFail: LINE + 4,
-  cumSlow: LINE + 8,
-  permits: 2 * LINE,
-  probeOk: 3 * LINE,
-  deadlineTag: 4 * LINE,
-  attempt: 4 * LINE + 4,
-  baseTag: 4 * LINE + 8,
-  baseCum: 4 * LINE + 12,
-  baseFail: 4 * LINE + 16,
-  baseSlow: 4 * LINE + 20,
-  baseBucket: 4 * LINE + 24,
-  opens: 4 * LINE + 28,
-  deadlineNs: 4 * LINE + 32,
-  config: 5 * LINE,
-  log: 6 * LINE,
-  window: 6 * LINE + LOG_ENTRIES * LOG_ENTRY_BYTES,
+  state: STATE_LINE,
+  seq: WINDOW_LINE,
+  agg: WINDOW_LINE + 4,
+  cum: WINDOW_LINE,
+  cumFail: WINDOW_LINE + 4,
+  cumSlow: WINDOW_LINE + 8,
+  permits: PERMITS_LINE,
+  probeOk: PROBE_OK_LINE,
+  deadlineTag: TRANSITION_LINE,
+  attempt: TRANSITION_LINE + 4,
+  baseTag: TRANSITION_LINE + 8,
+  baseCum: TRANSITION_LINE + 12,
+  baseFail: TRANSITION_LINE + 16,
+  baseSlow: TRANSITION_LINE + 20,
+  baseBucket: TRANSITION_LINE + 24,
+  opens: TRANSITION_LINE + 28,
+  deadlineNs: TRANSITION_LINE + 32,
+  config: CONFIG_LINE,
+  log: LOG_BYTE,
+  window: LOG_BYTE + LOG_ENTRIES * LOG_ENTRY_BYTES,
 } as const;
 
 /** Byte offsets within the config line. */
@@ -164,27 +186,29 @@ export const TRANSITION_REASON_NAMES: readonly string[] = [
   'reset',
 ];
 
-function windowBytes(s: BreakerSettings): number {
-  const bytes = s.slidingWindowType === 'count' ? s.slidingWindowSize * 4 : timeBuckets(s) * 16;
-  return Math.ceil(bytes / LINE) * LINE;
+/** Bytes of a window area, rounded up to whole lines: `size` count slots or time buckets. */
+function windowBytes(windowType: number, size: number): number {
+  const bytes = windowType === WindowType.count ? size * 4 : size * 16;
+  return Math.ceil(bytes / CACHE_LINE_BYTES) * CACHE_LINE_BYTES;
 }
 
-export function blockBytes(s: BreakerSettings): number {
-  return Block.window + windowBytes(s);
+function blockBytes(s: BreakerSettings): number {
+  const count = s.slidingWindowType === 'count';
+  return Block.window + windowBytes(count ? WindowType.count : WindowType.time, count ? s.slidingWindowSize : timeBuckets(s));
 }
 
 /** Allocates the board: one breaker per entry of `settings`, all CLOSED with a fresh window. */
 export function createBreakerBoard(settings: readonly BreakerSettings[]): SharedArrayBuffer {
   if (settings.length < 1 || settings.length > MAX_BREAKERS) throw new RangeError(`a board holds 1 to ${MAX_BREAKERS} breakers`);
-  let bytes = LINE;
+  let bytes = FIRST_BLOCK_BYTE;
   const offsets: number[] = [];
   for (const s of settings) {
     offsets.push(bytes);
     bytes += blockBytes(s);
   }
   const sab = new SharedArrayBuffer(bytes);
+  writeLayoutHeader(sab, BREAKER_BOARD);
   const i32 = new Int32Array(sab);
-  i32[Header.magic] = BOARD_MAGIC;
   i32[Header.count] = settings.length;
   offsets.forEach((o, k) => {
     i32[Header.blockOffset + k] = o;
@@ -221,14 +245,34 @@ export function writeBreakerConfig(sab: SharedArrayBuffer, blockOffset: number, 
   f64[(c + Config.halfOpenMaxNs) >> 3] = s.maxWaitDurationInHalfOpenStateMs * 1e6;
 }
 
+/**
+ * Every attach: checks magic and version, that each block starts where the one
+ * before it ends (its window's type and size are in its config line, fixed at
+ * creation) and that the last ends with the buffer. Returns the header line.
+ */
+export function attachBreakerBoard(sab: SharedArrayBuffer): Int32Array {
+  const header = readLayoutHeader(sab, BREAKER_BOARD);
+  const n = header[Header.count];
+  if (!(n >= 1 && n <= MAX_BREAKERS)) throw new TypeError(`${BREAKER_BOARD.name}: ${n} breakers in its header, expected 1 to ${MAX_BREAKERS}`);
+  const i32 = new Int32Array(sab, 0, sab.byteLength >> 2);
+  let expected = FIRST_BLOCK_BYTE;
+  for (let k = 0; k < n; k++) {
+    const o = header[Header.blockOffset + k];
+    if (o !== expected || o + Block.window > sab.byteLength) throw new TypeError(`${BREAKER_BOARD.name}: breaker ${k} at byte ${o}, expected ${expected} within ${sab.byteLength} bytes`);
+    const c = o + Block.config;
+    expected = o + Block.window + windowBytes(i32[(c + Config.windowType) >> 2], i32[(c + Config.windowSize) >> 2]);
+  }
+  checkLayoutBytes(sab, BREAKER_BOARD, expected, `${n} breakers`);
+  return header;
+}
+
 export function boardBreakerCount(sab: SharedArrayBuffer): number {
-  const i32 = new Int32Array(sab, 0, LINE >> 2);
-  if (i32[Header.magic] !== BOARD_MAGIC) throw new TypeError('not a breaker board');
-  return i32[Header.count];
+  return attachBreakerBoard(sab)[Header.count];
 }
 
 export function blockOffset(sab: SharedArrayBuffer, index: number): number {
-  const n = boardBreakerCount(sab);
+  const header = attachBreakerBoard(sab);
+  const n = header[Header.count];
   if (!Number.isInteger(index) || index < 0 || index >= n) throw new RangeError(`breaker ${index} is not on this board (0..${n - 1})`);
-  return new Int32Array(sab, 0, LINE >> 2)[Header.blockOffset + index];
+  return header[Header.blockOffset + index];
 }

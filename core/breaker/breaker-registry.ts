@@ -5,7 +5,7 @@
  * of the same shared words.
  */
 import { VENUE_NAMES, type VenueName } from '../venue/venue.js';
-import { TradingState } from '../risk/trading-state.js';
+import { TradingState } from './trading-state.js';
 import { blockOffset, boardBreakerCount, createBreakerBoard, writeBreakerConfig } from './breaker-layout.js';
 import { breakerLayoutDiffers, type BreakerSettings } from './breaker-settings.js';
 import { CircuitBreaker, type NanoClock } from './circuit-breaker.js';

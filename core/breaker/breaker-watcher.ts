@@ -7,7 +7,7 @@
  */
 import type { Logger } from 'pino';
 import { VENUE_NAMES } from '../venue/venue.js';
-import { KILL_REASON_NAMES } from '../risk/trading-state.js';
+import { KILL_REASON_NAMES } from './trading-state.js';
 import {
   Block,
   BREAKER_STATE_NAMES,

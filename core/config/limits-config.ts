@@ -2,7 +2,7 @@
  * The limits config file (JSON), validated with zod: per-symbol risk limits,
  * the account's trading mode, gross exposure and daily loss limits, each
  * venue's rate limiters and circuit-breaker settings. Limits are adjustable
- * intraday (MiFID II RTS 7): limits-loader.ts re-reads the file on SIGHUP or
+ * intraday (MiFID II RTS 7): engine/limits-loader.ts re-reads the file on SIGHUP or
  * when it changes and applies it to the running shared state.
  *
  * A file that fails validation yields one line naming the first problem's
@@ -15,9 +15,9 @@ import { breakerOverrideSchema, breakerSettingsSchema, type BreakerSettings } fr
 import { compileLimiters } from '../limits/rate-limiter.js';
 import { rateLimitsSchema } from '../limits/limiter-settings.js';
 import { MAX_LEDGER_UNITS } from '../risk/exposure-ledger.js';
-import { TRADING_MODE_NAMES } from '../risk/trading-state.js';
+import { TRADING_MODE_NAMES } from '../breaker/trading-state.js';
 import { VENUE_NAMES, type VenueName } from '../venue/venue.js';
-import type { SymbolLimitRow } from './limits-table.js';
+import type { SymbolLimitRow } from '../risk/limits-table.js';
 
 const positive = z.number().positive().finite();
 

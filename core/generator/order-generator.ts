@@ -7,7 +7,7 @@
  */
 import { Frame, FrameKind, MarketTick, NewOrder, OrderType, Side } from '../../ipc/frame-layout.js';
 import type { Instrument } from '../instruments/instrument.js';
-import { Prng } from './prng.js';
+import { Prng } from '../random/prng.js';
 
 export const BadOrderKind = {
   FatFingerPrice: 0,

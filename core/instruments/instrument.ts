@@ -1,4 +1,4 @@
-import { InstrumentField, InstrumentStatus, SYMBOL_STRIDE } from '../../ipc/instrument-table-layout.js';
+import { InstrumentField, InstrumentStatus, SYMBOL_STRIDE, attachInstrumentTable } from '../../ipc/instrument-table-layout.js';
 
 /** A tradable instrument as the engine knows it. Symbol id = index in the universe. */
 export interface Instrument {
@@ -18,7 +18,10 @@ export interface Instrument {
   initialPrice: number;
 }
 
-export function writeInstrumentTable(table: Float64Array, instruments: readonly Instrument[]): void {
+/** Main, before the workers start: one row per instrument of a table made for exactly these. */
+export function writeInstrumentTable(sab: SharedArrayBuffer, instruments: readonly Instrument[]): void {
+  const table = attachInstrumentTable(sab);
+  if (table.length !== instruments.length * SYMBOL_STRIDE) throw new RangeError(`instrument table has ${table.length / SYMBOL_STRIDE} rows, got ${instruments.length} instruments`);
   instruments.forEach((ins, s) => {
     const row = s * SYMBOL_STRIDE;
     table[row + InstrumentField.tickSize] = ins.tickSize;

@@ -3,7 +3,7 @@
  * sizes first, then synthetic instruments with log-uniform prices.
  */
 import type { Instrument } from './instrument.js';
-import { Prng } from '../generator/prng.js';
+import { Prng } from '../random/prng.js';
 
 const MAX_ORDER_NOTIONAL = 250_000;
 const COLLAR = 0.05;

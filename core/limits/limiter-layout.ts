@@ -1,11 +1,15 @@
 /**
  * The rate limiters' SharedArrayBuffer: every limiter of every venue, shared
- * by all workers, each rule's state one int32 changed only by CAS.
+ * by all workers, each rule's state one int32 changed only by CAS. Byte
+ * offsets derived from CACHE_LINE_BYTES (header line: ipc/layout-header.ts):
  *
- *   0                     16                                   128
- *   +---------+--------+--------+------------------------------+
- *   | magic   | limiters| rules  | routes i32[venue*MARKETS+market] |   header (main, creation only)
- *   +---------+--------+--------+------------------------------+
+ *   0        4         8          12       16                                 128
+ *   +--------+---------+----------+--------+----------------------------------+
+ *   | magic  | version | limiters | rules  | routes i32[venue*MARKETS+market] |   header (main, creation only)
+ *   +--------+---------+----------+--------+----------------------------------+
+ *   magic, version  RATE_LIMITERS; every attach checks them and the size (limiterBytes).
+ *   limiters, rules how many of each; routes: the limiter orders on (venue, market) draw from, -1 = none.
+ *
  *   128: directory, 16 bytes per limiter (main, creation only):
  *        +0 firstRule i32, +4 ruleCount i32, +8 orderWeight i32
  *   RULES_BYTE(limiters): one 128-byte line per rule, so rules hammered by
@@ -29,25 +33,27 @@
  * GCRA: the state never exceeds now + tauUs after an admission and grows by exactly cost * emitUs per
  * admitted unit; so the weight admitted between t0 and t is at most burst + (t - t0) / emitUs.
  */
+import { CACHE_LINE_BYTES } from '../../ipc/cache-line.js';
+import { HEADER_BYTES, HEADER_FIELDS_BYTE, checkLayoutBytes, readLayoutHeader, type LayoutId } from '../../ipc/layout-header.js';
 import { MARKET_COUNT, VENUE_COUNT } from '../venue/venue.js';
 
-export const LINE = 128;
-export const LIMITER_MAGIC = 0x726c6d31; // 'rlm1'
+export const RATE_LIMITERS: LayoutId = { name: 'rate-limiter buffer', magic: 0x524c494d /* 'RLIM' */, version: 1 };
 export const MAX_LIMITERS = 64;
 
 export const RuleKind = { FIXED_WINDOW: 1, GCRA: 2 } as const;
 export const RuleCounts = { ORDERS: 0, WEIGHT: 1 } as const;
 
-/** int32 indexes in the header. */
-export const Header = { magic: 0, limiters: 1, rules: 2, routes: 4 } as const;
+/** int32 indexes of the layout's own fields in the header line. */
+const LIMITERS = HEADER_FIELDS_BYTE >> 2;
+export const Header = { limiters: LIMITERS, rules: LIMITERS + 1, routes: LIMITERS + 2 } as const;
 export const ROUTES = VENUE_COUNT * MARKET_COUNT;
 
-export const DIRECTORY_BYTE = LINE;
+export const DIRECTORY_BYTE = HEADER_BYTES;
 export const DIRECTORY_ENTRY_I32 = 4;
 export const Directory = { firstRule: 0, ruleCount: 1, orderWeight: 2 } as const;
 
 /** int32 / float64 offsets within a rule line. */
-export const RULE_I32 = LINE >> 2;
+export const RULE_I32 = CACHE_LINE_BYTES >> 2;
 export const Rule = {
   state: 0,
   kind: 1,
@@ -66,9 +72,19 @@ export const MAX_TAU_US = 2 ** 29;
 export const STALE_US = 2 ** 25;
 
 export function rulesByte(limiters: number): number {
-  return DIRECTORY_BYTE + Math.ceil((limiters * DIRECTORY_ENTRY_I32 * 4) / LINE) * LINE;
+  return DIRECTORY_BYTE + Math.ceil((limiters * DIRECTORY_ENTRY_I32 * 4) / CACHE_LINE_BYTES) * CACHE_LINE_BYTES;
 }
 
 export function limiterBytes(limiters: number, rules: number): number {
-  return rulesByte(limiters) + rules * LINE;
+  return rulesByte(limiters) + rules * CACHE_LINE_BYTES;
+}
+
+/** Every attach: checks magic, version and size; returns the header line. */
+export function attachRateLimiters(sab: SharedArrayBuffer): Int32Array {
+  const header = readLayoutHeader(sab, RATE_LIMITERS);
+  const limiters = header[Header.limiters];
+  const rules = header[Header.rules];
+  if (!(limiters >= 0 && limiters <= MAX_LIMITERS && rules >= 0)) throw new TypeError(`${RATE_LIMITERS.name}: ${limiters} limiters, ${rules} rules in its header`);
+  checkLayoutBytes(sab, RATE_LIMITERS, limiterBytes(limiters, rules), `${limiters} limiters and ${rules} rules`);
+  return header;
 }

@@ -16,21 +16,23 @@
  * Time: callers pass the shared monotonic clock (core/clock) read once per
  * batch. No BigInt, object or closure is created per request.
  */
+import { writeLayoutHeader } from '../../ipc/layout-header.js';
 import { MARKET_COUNT, type MarketName, Market, type VenueName, Venue } from '../venue/venue.js';
 import {
   Directory,
   DIRECTORY_BYTE,
   DIRECTORY_ENTRY_I32,
   Header,
-  LIMITER_MAGIC,
   MAX_LIMITERS,
   MAX_TAU_US,
   Rule,
   RULE_I32,
   RuleCounts,
   RuleKind,
+  RATE_LIMITERS,
   ROUTES,
   STALE_US,
+  attachRateLimiters,
   limiterBytes,
   rulesByte,
 } from './limiter-layout.js';
@@ -58,10 +60,9 @@ export class RateLimiter {
   private readonly first: number;
 
   constructor(sab: SharedArrayBuffer, index: number) {
+    const n = attachRateLimiters(sab)[Header.limiters];
     this.i32 = new Int32Array(sab);
     this.f64 = new Float64Array(sab);
-    if (this.i32[Header.magic] !== LIMITER_MAGIC) throw new TypeError('not a rate-limiter buffer');
-    const n = this.i32[Header.limiters];
     if (!Number.isInteger(index) || index < 0 || index >= n) throw new RangeError(`limiter ${index} does not exist (0..${n - 1})`);
     const dir = (DIRECTORY_BYTE >> 2) + index * DIRECTORY_ENTRY_I32;
     this.index = index;
@@ -252,10 +253,9 @@ export class RateLimiters {
   private readonly routes: Int32Array;
 
   constructor(sab: SharedArrayBuffer) {
-    const i32 = new Int32Array(sab);
-    if (i32[Header.magic] !== LIMITER_MAGIC) throw new TypeError('not a rate-limiter buffer');
-    this.limiters = Array.from({ length: i32[Header.limiters] }, (_, k) => new RateLimiter(sab, k));
-    this.routes = i32.slice(Header.routes, Header.routes + ROUTES);
+    const header = attachRateLimiters(sab);
+    this.limiters = Array.from({ length: header[Header.limiters] }, (_, k) => new RateLimiter(sab, k));
+    this.routes = header.slice(Header.routes, Header.routes + ROUTES);
   }
 
   /** Index of the limiter orders on (venue, market) draw from, or -1 when none is configured. */
@@ -335,9 +335,9 @@ export function createRateLimiters(config: RateLimitsConfig, nowNs: number, wall
   const totalRules = compiled.rules.reduce((a, r) => a + r.length, 0);
   const n = compiled.ids.length;
   const sab = new SharedArrayBuffer(limiterBytes(n, totalRules));
+  writeLayoutHeader(sab, RATE_LIMITERS);
   const i32 = new Int32Array(sab);
   const f64 = new Float64Array(sab);
-  i32[Header.magic] = LIMITER_MAGIC;
   i32[Header.limiters] = n;
   i32[Header.rules] = totalRules;
   i32.fill(-1, Header.routes, Header.routes + ROUTES);
@@ -391,6 +391,7 @@ export function limiterChangeBlocker(current: CompiledLimiters, next: CompiledLi
 export function applyLimiterChange(sab: SharedArrayBuffer, current: CompiledLimiters, next: CompiledLimiters): void {
   const blocker = limiterChangeBlocker(current, next);
   if (blocker) throw new RangeError(blocker);
+  attachRateLimiters(sab);
   const i32 = new Int32Array(sab);
   const ruleBase = rulesByte(current.ids.length) >> 2;
   let idx = 0;

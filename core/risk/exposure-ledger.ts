@@ -3,13 +3,14 @@
  * through one SharedArrayBuffer, in integer fixed point (Int32: Atomics on
  * BigInt64Array would allocate a BigInt per operation).
  *
- * Layout (byte offsets; one writer class per 128-byte line):
- *   0                    128                  256                                     384
- *   +--------------------+--------------------+---------------------------------------+
- *   | used         i32 @0| dailyPnl   i32 @128| grossLimit i32 @256  lossLimit i32 @260|
- *   | (all workers: CAS, | (all workers: add; | day        i32 @264                   |
- *   |  add)              |  main: reset)      | expQuantum f64 @272  pnlQuantum f64 @280|
- *   +--------------------+--------------------+---------------------------------------+
+ * Layout (byte offsets derived from CACHE_LINE_BYTES; one writer class per line):
+ *   0                  128                  256                  384                                      512
+ *   +------------------+--------------------+--------------------+----------------------------------------+
+ *   | magic   i32 @0   | used       i32 @128| dailyPnl   i32 @256| grossLimit i32 @384  lossLimit i32 @388 |
+ *   | version i32 @4   | (all workers: CAS, | (all workers: add; | day        i32 @392                    |
+ *   | (creator, once)  |  add)              |  main: reset)      | expQuantum f64 @400  pnlQuantum f64 @408|
+ *   +------------------+--------------------+--------------------+----------------------------------------+
+ *   magic, version  the header line of ipc/layout-header.ts: EXPOSURE_LEDGER, checked by every attach.
  *   used        exposure units in use: open-order reservations plus position exposure.
  *               Invariant: a reservation succeeds only if used + units <= grossLimit at that instant,
  *               so reservations alone never take used above the limit, however many threads race.
@@ -17,22 +18,30 @@
  *   grossLimit  exposure units; lossLimit: PnL units (> 0; the kill switch trips at dailyPnl <= -lossLimit).
  *               Written by main (config, intraday changes); read with plain loads.
  *   day         the day number dailyPnl belongs to (main).
- *   expQuantum, pnlQuantum: quote currency per unit; fixed at creation.
+ *   expQuantum, pnlQuantum: quote currency per unit; the creator, once.
  *
  * Flow: accept an order -> tryReserve(notional units); reject/cancel -> release(units);
  * fill -> settle(reserved part, change in |position| notional) in one add.
  */
-import { KillReason, type KillSwitch } from './trading-state.js';
+import { CACHE_LINE_BYTES } from '../../ipc/cache-line.js';
+import { HEADER_BYTES, checkLayoutBytes, readLayoutHeader, writeLayoutHeader, type LayoutId } from '../../ipc/layout-header.js';
+import { KillReason, type KillSwitch } from '../breaker/trading-state.js';
 
-const LINE_I32 = 32;
-const USED = 0;
-const DAILY_PNL = LINE_I32;
-const GROSS_LIMIT = 2 * LINE_I32;
+export const EXPOSURE_LEDGER: LayoutId = { name: 'exposure ledger', magic: 0x4558504c /* 'EXPL' */, version: 1 };
+
+const USED_BYTE = HEADER_BYTES;
+const DAILY_PNL_BYTE = USED_BYTE + CACHE_LINE_BYTES;
+const LIMITS_BYTE = DAILY_PNL_BYTE + CACHE_LINE_BYTES;
+export const EXPOSURE_LEDGER_BYTES = LIMITS_BYTE + CACHE_LINE_BYTES;
+
+/** int32 / float64 indexes of the fields. */
+const USED = USED_BYTE >> 2;
+const DAILY_PNL = DAILY_PNL_BYTE >> 2;
+const GROSS_LIMIT = LIMITS_BYTE >> 2;
 const LOSS_LIMIT = GROSS_LIMIT + 1;
 const DAY = GROSS_LIMIT + 2;
-const EXP_QUANTUM_F64 = (256 + 16) >> 3;
-const PNL_QUANTUM_F64 = (256 + 24) >> 3;
-export const EXPOSURE_LEDGER_BYTES = 384;
+const EXP_QUANTUM_F64 = (LIMITS_BYTE + 16) >> 3;
+const PNL_QUANTUM_F64 = EXP_QUANTUM_F64 + 1;
 
 /** Largest unit count a field holds with headroom: Atomics.add wraps at 2^31. */
 export const MAX_LEDGER_UNITS = 2 ** 30;
@@ -47,6 +56,7 @@ export interface LedgerQuanta {
 export function createExposureLedger(quanta: LedgerQuanta = { exposureQuantum: 1, pnlQuantum: 0.01 }): SharedArrayBuffer {
   if (!(quanta.exposureQuantum > 0) || !(quanta.pnlQuantum > 0)) throw new RangeError('ledger quanta must be > 0');
   const sab = new SharedArrayBuffer(EXPOSURE_LEDGER_BYTES);
+  writeLayoutHeader(sab, EXPOSURE_LEDGER);
   const f64 = new Float64Array(sab);
   f64[EXP_QUANTUM_F64] = quanta.exposureQuantum;
   f64[PNL_QUANTUM_F64] = quanta.pnlQuantum;
@@ -64,7 +74,8 @@ export class ExposureLedger {
     sab: SharedArrayBuffer,
     private readonly killSwitch: KillSwitch,
   ) {
-    if (sab.byteLength !== EXPOSURE_LEDGER_BYTES) throw new TypeError('not an exposure ledger');
+    readLayoutHeader(sab, EXPOSURE_LEDGER);
+    checkLayoutBytes(sab, EXPOSURE_LEDGER, EXPOSURE_LEDGER_BYTES, 'one account');
     this.i32 = new Int32Array(sab);
     const f64 = new Float64Array(sab);
     this.exposureQuantum = f64[EXP_QUANTUM_F64];

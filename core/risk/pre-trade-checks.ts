@@ -25,11 +25,11 @@
  * double argument, which V8 would box when it does not inline the call.
  */
 import { Fill, Frame, NewOrder, OrderFlag, OrderType, Side } from '../../ipc/frame-layout.js';
-import { InstrumentField, InstrumentStatus, SYMBOL_STRIDE } from '../../ipc/instrument-table-layout.js';
+import { InstrumentField, InstrumentStatus, SYMBOL_STRIDE, attachInstrumentTable } from '../../ipc/instrument-table-layout.js';
 import { BreakerRegistry } from '../breaker/breaker-registry.js';
 import type { CircuitBreaker } from '../breaker/circuit-breaker.js';
 import type { MonotonicClock } from '../clock/monotonic-clock.js';
-import { LIMIT_STRIDE, LimitField, LimitsReader } from '../config/limits-table.js';
+import { LIMIT_STRIDE, LimitField, LimitsReader } from './limits-table.js';
 import { RateLimiters, type RateLimiter } from '../limits/rate-limiter.js';
 import { Market, VENUE_COUNT } from '../venue/venue.js';
 import { ExposureLedger } from './exposure-ledger.js';
@@ -39,9 +39,9 @@ import { OrderTable } from './order-table.js';
 import { PositionBook } from './position-book.js';
 import type { ReferenceBook } from './reference-book.js';
 import { Reason } from './reject-reason.js';
-import { TradingMode, type TradingState } from './trading-state.js';
+import { TradingMode, type TradingState } from '../breaker/trading-state.js';
 
-/** The shared risk buffers a worker attaches to (a subset of limits-loader's RiskState). */
+/** The shared risk buffers a worker attaches to (a subset of engine/risk-state.ts's RiskState). */
 export interface RiskBuffers {
   table: SharedArrayBuffer;
   board: SharedArrayBuffer;
@@ -64,15 +64,17 @@ export class PreTradeChecker {
   private readonly limiterOf: ReadonlyArray<RateLimiter | null>;
   private readonly symbols: number;
   private readonly regs = new Float64Array(6);
+  private readonly instruments: Float64Array;
 
   constructor(
-    private readonly instruments: Float64Array,
+    instrumentTable: SharedArrayBuffer,
     private readonly book: ReferenceBook,
     private readonly live: LiveOrderSet,
     risk: RiskBuffers,
     private readonly clock: MonotonicClock,
   ) {
-    this.symbols = instruments.length / SYMBOL_STRIDE;
+    this.instruments = attachInstrumentTable(instrumentTable);
+    this.symbols = this.instruments.length / SYMBOL_STRIDE;
     this.limits = new LimitsReader(risk.table);
     const registry = new BreakerRegistry(risk.board, clock);
     this.breakers = registry.breakers;

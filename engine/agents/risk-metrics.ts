@@ -4,8 +4,8 @@
  * its limit, and the day's realized PnL; plus the short table column.
  */
 import type { BreakerWatcher } from '../../core/breaker/breaker-watcher.js';
-import type { RiskState } from '../../core/config/limits-loader.js';
-import { KILL_REASON_NAMES, TRADING_MODE_NAMES } from '../../core/risk/trading-state.js';
+import type { RiskState } from '../../engine/risk-state.js';
+import { KILL_REASON_NAMES, TRADING_MODE_NAMES } from '../../core/breaker/trading-state.js';
 
 export interface RiskLine {
   trading: string;

@@ -3,7 +3,7 @@
  * prices, tick and lot sizes as core/instruments/universe.ts), each symbol's
  * mid price a geometric random walk, quoted one tick or more wide.
  */
-import { Prng } from '../../core/generator/prng.js';
+import { Prng } from '../../core/random/prng.js';
 import { buildUniverse } from '../../core/instruments/universe.js';
 import { binanceStreamSymbol, venueSymbol, type Venue } from '../../core/feed/symbol-map.js';
 

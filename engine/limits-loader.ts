@@ -1,7 +1,7 @@
 /**
- * Main's side of the limits config: lays out the shared risk state from a
- * validated file at start, then re-reads the file on SIGHUP or when it changes
- * and applies it to the running state. A file that fails validation, or asks
+ * Main's side of the limits config while the engine runs: re-reads the file
+ * on SIGHUP or when it changes and applies it to the shared risk state that
+ * risk-state.ts laid out at start. A file that fails validation, or asks
  * for a change the running layout cannot take (a window size, a quantum, the
  * set of rate limiters), is refused with one line and the old limits stay.
  * Every applied change is logged with each value that changed, old -> new.
@@ -9,47 +9,13 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Logger } from 'pino';
-import { BreakerRegistry, createBreakerRegistry } from '../breaker/breaker-registry.js';
-import { breakerLayoutDiffers } from '../breaker/breaker-settings.js';
-import type { NanoClock } from '../breaker/circuit-breaker.js';
-import { applyLimiterChange, compileLimiters, createRateLimiters, limiterChangeBlocker } from '../limits/rate-limiter.js';
-import { createExposureLedger, ExposureLedger } from '../risk/exposure-ledger.js';
-import { TradingMode } from '../risk/trading-state.js';
-import { VENUE_NAMES } from '../venue/venue.js';
-import { LimitsConfigError, readLimitsConfig, symbolLimitRows, venueBreakerSettings, type LimitsConfig } from './limits-config.js';
-import { createLimitsTable, writeLimitsTable } from './limits-table.js';
-
-/** The shared buffers workers attach to, and main's handles on them. */
-export interface RiskState {
-  /** Limits table (LimitsReader in workers). */
-  table: SharedArrayBuffer;
-  /** Breaker board: per-venue breakers and the trading word / kill switch (BreakerRegistry in workers). */
-  board: SharedArrayBuffer;
-  /** Exposure ledger (ExposureLedger in workers, with registry.trading as its kill switch). */
-  ledger: SharedArrayBuffer;
-  /** Rate limiters (RateLimiters in workers). */
-  limiters: SharedArrayBuffer;
-  /** Limiter ids by index, for metrics. */
-  limiterIds: string[];
-  /** Engine symbol names by id, as the table rows are ordered. */
-  symbols: readonly string[];
-  registry: BreakerRegistry;
-  exposure: ExposureLedger;
-}
-
-/** Main at start: every shared risk buffer, laid out and filled from `config`. */
-export function createRiskState(config: LimitsConfig, symbols: readonly string[], clock: NanoClock): RiskState {
-  const table = createLimitsTable(symbols.length);
-  writeLimitsTable(table, symbolLimitRows(config, symbols));
-  const board = createBreakerRegistry(venueBreakerSettings(config));
-  const registry = new BreakerRegistry(board, clock);
-  registry.trading.setConfigured(TradingMode[config.account.tradingState]);
-  const ledger = createExposureLedger({ exposureQuantum: config.account.exposureQuantum, pnlQuantum: config.account.pnlQuantum });
-  const exposure = new ExposureLedger(ledger, registry.trading);
-  exposure.setLimits(config.account.grossExposureLimit, config.account.dailyLossLimit);
-  const { sab: limiters, ids: limiterIds } = createRateLimiters(config.rateLimits, clock.nowNs());
-  return { table, board, ledger, limiters, limiterIds, symbols, registry, exposure };
-}
+import { breakerLayoutDiffers } from '../core/breaker/breaker-settings.js';
+import { TradingMode } from '../core/breaker/trading-state.js';
+import { LimitsConfigError, readLimitsConfig, symbolLimitRows, venueBreakerSettings, type LimitsConfig } from '../core/config/limits-config.js';
+import { applyLimiterChange, compileLimiters, limiterChangeBlocker } from '../core/limits/rate-limiter.js';
+import { writeLimitsTable } from '../core/risk/limits-table.js';
+import { VENUE_NAMES } from '../core/venue/venue.js';
+import type { RiskState } from './risk-state.js';
 
 /** Leaf values by dotted path, for the change log. */
 function flatten(value: unknown, prefix: string, out: Map<string, string>): Map<string, string> {

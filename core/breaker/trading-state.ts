@@ -1,6 +1,6 @@
 /**
  * The account's trading mode and global kill switch: one int32, the `trading`
- * word in the header of the breaker board (layout in core/breaker/breaker-layout.ts).
+ * word on the trading line of the breaker board (layout in breaker-layout.ts).
  *
  *   bits 0-1   configured mode: ACTIVE, REDUCING (only orders that shrink the
  *              position) or HALTED (none). Written by main from the limits config.
@@ -12,8 +12,8 @@
  * anything else means HALTED, so a kill reaches every worker at once, in the
  * order check that follows the store.
  */
-import { Header } from '../breaker/breaker-layout.js';
-import type { NanoClock } from '../breaker/circuit-breaker.js';
+import { Header, attachBreakerBoard } from './breaker-layout.js';
+import type { NanoClock } from './circuit-breaker.js';
 
 export const TradingMode = { ACTIVE: 0, REDUCING: 1, HALTED: 2 } as const;
 export type TradingMode = (typeof TradingMode)[keyof typeof TradingMode];
@@ -41,6 +41,7 @@ export class TradingState implements KillSwitch {
     board: SharedArrayBuffer,
     private readonly clock: NanoClock,
   ) {
+    attachBreakerBoard(board);
     this.i32 = new Int32Array(board);
     this.f64 = new Float64Array(board);
   }
