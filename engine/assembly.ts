@@ -15,7 +15,7 @@ import type { MonotonicClock } from '../core/clock/monotonic-clock.js';
 import { DEFAULT_LOAD, reservedSymbols } from '../core/generator/order-generator.js';
 import { writeInstrumentTable, type Instrument } from '../core/instruments/instrument.js';
 import { buildUniverse, feedUniverse } from '../core/instruments/universe.js';
-import { ledgerWindow } from '../core/source/in-flight.js';
+import { ledgerWindow } from '../core/dispatch/in-flight.js';
 import { createDoorbell } from '../ipc/doorbell.js';
 import { createInstrumentTable } from '../ipc/instrument-table-layout.js';
 import { createSourceStats } from '../ipc/source-stats-layout.js';

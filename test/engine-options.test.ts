@@ -4,15 +4,27 @@ import { OptionError, parseEngineOptions, type EngineOptions } from '../core/con
 const parse = (argv: string[], cores = 12) => parseEngineOptions(argv, cores, false) as EngineOptions;
 
 describe('engine options', () => {
-  it('defaults to min(11, cores - 1) workers on cores 1.. and json when not on a TTY', () => {
-    expect(parse([], 12)).to.include({ workers: 11, rate: 200_000, wait: 'spin', metrics: 'json', ringSlots: 16384 });
-    expect(parse([], 12).cores).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
-    expect(parse([], 2)).to.include({ workers: 1 });
-    expect(parse([], 2).cores).to.deep.equal([1]);
-    expect(parse([], 1)).to.include({ workers: 1 });
-    expect(parse([], 1).cores).to.deep.equal([0]);
-    expect(parse([], 64).workers).to.equal(11);
+  it('defaults: sources on the first spare cores (core 0 with main on 2 cores), workers after them, json when not on a TTY', () => {
+    expect(parse([], 12)).to.include({ workers: 9, sources: 2, rate: 200_000, wait: 'spin', metrics: 'json', ringSlots: 16384 });
+    expect(parse([], 12).sourceCores).to.deep.equal([1, 2]);
+    expect(parse([], 12).cores).to.deep.equal([3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(parse([], 16)).to.include({ workers: 11, sources: 3 });
+    expect(parse([], 16).cores).to.deep.equal([4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    expect(parse([], 2)).to.include({ workers: 1, sources: 1 });
+    expect([parse([], 2).sourceCores, parse([], 2).cores]).to.deep.equal([[0], [1]]);
+    expect(parse([], 4)).to.include({ workers: 2, sources: 1 });
+    expect([parse([], 4).sourceCores, parse([], 4).cores]).to.deep.equal([[1], [2, 3]]);
+    expect(parse([], 1)).to.include({ workers: 1, sources: 1 });
+    expect([parse([], 1).sourceCores, parse([], 1).cores]).to.deep.equal([[0], [0]]);
+    expect(parse([], 64)).to.include({ workers: 11, sources: 4 });
     expect((parseEngineOptions([], 4, true) as EngineOptions).metrics).to.equal('table');
+  });
+
+  it('--sources sets the source count; workers default to the cores left', () => {
+    expect(parse(['--sources', '4'], 16)).to.include({ sources: 4, workers: 11 });
+    expect(parse(['--sources', '4'], 12)).to.include({ sources: 4, workers: 7 });
+    expect(parse(['--sources', '2', '--source-cores', '5,6'], 12).sourceCores).to.deep.equal([5, 6]);
+    expect(parse(['--sources', '3', '--symbols', '5']).sources).to.equal(3);
   });
 
   it('spreads more workers than cores over the cores there are', () => {
@@ -45,5 +57,16 @@ describe('engine options', () => {
     expect(bad(['--burst', '0.5x1/2'])).to.include('--burst');
     expect(bad(['--burst', '2x5/5'])).to.include('--burst');
     expect(bad(['workers'])).to.include('unexpected argument');
+    expect(bad(['--sources', '0'])).to.include('--sources');
+    expect(bad(['--sources', '1.5'])).to.include('--sources');
+    expect(bad(['--sources', 'two'])).to.include('--sources');
+    // 16 symbols keep 2 aside for reject reasons (silent, halted): 14 tradable, one per source at least.
+    expect(bad(['--sources', '15', '--symbols', '16'])).to.equal("bot4: invalid --sources '15': more sources than tradable symbols (14 of 16; each source needs one)");
+    expect(bad(['--source-cores', '99'])).to.include('core 99 does not exist');
+  });
+
+  it('bounds a core range before expanding it (1-999999999 is refused at once, not materialised)', () => {
+    expect(() => parse(['--cores', '1-999999999'])).to.throw(OptionError, /--cores/);
+    expect(() => parse(['--cores', '5-3'])).to.throw(OptionError, /--cores/);
   });
 });

@@ -86,6 +86,6 @@ export interface OrderSourceConfig extends ThreadConfig {
   backpressureNs: number;
   /** The breaker board: the stand-in exchange records each order call's outcome there. */
   breakerBoard: SharedArrayBuffer;
-  /** The exactly-once ledger's window (core/source/in-flight.ts). */
+  /** The exactly-once ledger's window (core/dispatch/in-flight.ts). */
   ledgerWindow: number;
 }

@@ -6,7 +6,7 @@
  *   - market ticks (and stale markers) are conflated per symbol: the frame
  *     waits in a one-per-symbol side table, a newer one replaces it (counted);
  *   - fills (execution reports) are never dropped: they wait in a FIFO sized to
- *     hold every decision that can be in flight (core/source/in-flight.ts);
+ *     hold every decision that can be in flight (core/dispatch/in-flight.ts);
  *   - new orders are the caller's business (bounded wait, then BACKPRESSURE).
  * A worker's deferred frames are flushed before any new frame is written to
  * its ring, so the frames of one symbol are never reordered.
@@ -16,7 +16,7 @@ import { Control, ControlOp, Decision, FRAME_I32, Fill, Frame, FrameKind } from 
 import { RingProducer } from '../../ipc/spsc-ring.js';
 import type { WaitStrategyName } from '../../ipc/wait-strategy.js';
 import { applyWaitStrategy } from '../../ipc/wait-strategy.js';
-import { fillQueueSlots } from '../source/in-flight.js';
+import { fillQueueSlots } from './in-flight.js';
 
 const FILL_STRIDE = 4; // clientId, price, quantity, time; side and symbol in the int32 FIFO
 

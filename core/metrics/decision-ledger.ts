@@ -4,7 +4,7 @@
  * sequence number, records whether its decision is still outstanding: a
  * decision for an order not outstanding is a duplicate; orders still
  * outstanding at the end are lost. The window must exceed the most orders that
- * can be in flight (core/source/in-flight.ts sizes it). The ledger also keeps
+ * can be in flight (core/dispatch/in-flight.ts sizes it). The ledger also keeps
  * each outstanding order's intended send time, by the same index, for the
  * latency measured when its decision comes back.
  * One thread only (the order source); the counters may live in shared memory

@@ -4,7 +4,7 @@
  * order's latency and its hops, and hands each accepted order to the venue
  * (the stand-in exchange, whose fill goes back to the worker through the
  * source's fill queue). It drains no more decisions than that queue has room
- * for (core/source/in-flight.ts), so a full in-ring can never deadlock
+ * for (core/dispatch/in-flight.ts), so a full in-ring can never deadlock
  * against a full out-ring.
  *
  * One clock read per drained batch stamps when the source saw its decisions.
