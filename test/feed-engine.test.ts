@@ -9,7 +9,7 @@
 import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { FeedSim } from '../scripts/feed-sim/feed-sim-server.js';
+import { FeedSim } from '../sim/feed/feed-sim-server.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
