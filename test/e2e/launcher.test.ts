@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+const root = fileURLToPath(new URL('../../../', import.meta.url));
 const launcher = `${root}taskset.sh`;
 
 interface Line { msg: string; [k: string]: unknown }

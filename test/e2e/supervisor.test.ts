@@ -4,9 +4,9 @@
  * decision repeated by the crash is counted as a duplicate, never lost).
  */
 import { expect } from 'chai';
-import { parseEngineOptions, type EngineOptions } from '../core/config/engine-options.js';
-import { createLogger } from '../core/logging/logger.js';
-import { startEngine } from '../scripts/engine/engine.js';
+import { parseEngineOptions, type EngineOptions } from '../../core/config/engine-options.js';
+import { createLogger } from '../../core/logging/logger.js';
+import { startEngine } from '../../scripts/engine/engine.js';
 
 describe('supervisor', function () {
   this.timeout(60_000);

@@ -1,13 +1,13 @@
 import { expect } from 'chai';
 import pino from 'pino';
 import WebSocket from 'ws';
-import { FeedClient } from '../core/feed/feed-client.js';
-import { FeedCounter, Reason } from '../core/feed/feed-stats.js';
-import { VENUES, type Venue } from '../core/feed/symbol-map.js';
-import { parseSchedule } from '../sim/feed/faults.js';
-import { FeedSim } from '../sim/feed/feed-sim-server.js';
-import { simSymbols } from '../sim/feed/sim-market.js';
-import { RecordingSink } from './feed-recording-sink.js';
+import { FeedClient } from '../../core/feed/feed-client.js';
+import { FeedCounter, Reason } from '../../core/feed/feed-stats.js';
+import { VENUES, type Venue } from '../../core/feed/symbol-map.js';
+import { parseSchedule } from '../../sim/feed/faults.js';
+import { FeedSim } from '../../sim/feed/feed-sim-server.js';
+import { simSymbols } from '../../sim/feed/sim-market.js';
+import { RecordingSink } from '../feed-recording-sink.js';
 
 async function waitFor(what: string, cond: () => boolean, timeoutMs = 5000): Promise<void> {
   const until = Date.now() + timeoutMs;

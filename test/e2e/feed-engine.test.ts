@@ -9,9 +9,9 @@
 import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { FeedSim } from '../sim/feed/feed-sim-server.js';
+import { FeedSim } from '../../sim/feed/feed-sim-server.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+const root = fileURLToPath(new URL('../../../', import.meta.url));
 
 describe('feed through the engine', function () {
   this.timeout(60_000);
