@@ -33,9 +33,12 @@ async function race(data: Omit<ExposureRacerData, 'ctrl' | 'seed'>): Promise<Exp
   });
   const results = workers.map(
     (w) =>
+      // The result counts once the racer's thread has ended: no racer outlives the test.
       new Promise<ExposureRacerResult>((resolve, reject) => {
-        w.once('message', resolve);
+        let result: ExposureRacerResult | undefined;
+        w.once('message', (m: ExposureRacerResult) => (result = m));
         w.once('error', reject);
+        w.once('exit', (code) => (result && code === 0 ? resolve(result) : reject(new Error(`racer exited ${code} without a result`))));
       }),
   );
   await Promise.all(workers.map((w) => new Promise((resolve) => w.once('online', resolve))));

@@ -107,9 +107,12 @@ describe('limits table (seqlock)', () => {
     writeLimitsTable(table, Array.from({ length: symbols }, () => row(1)));
     const stop = new SharedArrayBuffer(4);
     const worker = new Worker(new URL('./fixtures/limits-table-reader.js', import.meta.url), { workerData: { table, stop } });
+    // The result counts once the reader's thread has ended: it does not outlive the test.
     const result = new Promise<{ refreshed: number; torn: number }>((resolve, reject) => {
-      worker.once('message', resolve);
+      let got: { refreshed: number; torn: number } | undefined;
+      worker.once('message', (m: { refreshed: number; torn: number }) => (got = m));
       worker.once('error', reject);
+      worker.once('exit', (code) => (got && code === 0 ? resolve(got) : reject(new Error(`reader exited ${code} without a result`))));
     });
     await new Promise((resolve) => worker.once('online', resolve));
     const end = Date.now() + 400;
