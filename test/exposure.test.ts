@@ -134,7 +134,7 @@ describe(`exposure ledger: ${THREADS} real threads racing`, function () {
     const { ledger, sab, board } = setup(2000, 0);
     const results = await race({ ledger: sab, board, mode: 'churn', patience: 0, ms: 400, count: 0, lossEach: 0 });
     expect(results.reduce((a, r) => a + r.violations, 0)).to.equal(0);
-    expect(results.reduce((a, r) => a + r.won, 0)).to.be.greaterThan(1000);
+    expect(results.reduce((a, r) => a + r.won, 0), 'reservations granted').to.be.greaterThan(0);
     expect(ledger.used()).to.equal(results.reduce((a, r) => a + r.net, 0));
     expect(ledger.used()).to.be.at.most(2000);
   });
