@@ -51,9 +51,11 @@ describe('hot path allocation', function () {
         clock,
       );
       const s = sourceStatsView(sourceStats).f64;
+      // The worker drains what the source wrote before the source goes on: one thread plays both,
+      // and a paced source that found its ring full would wait for room no one else makes.
       const step = () => {
         source.doWork();
-        worker.doWork();
+        while (worker.doWork() !== 0);
       };
       while (s[SourceStat.generated] < 500_000) step(); // warm-up: JIT tiers settle
       // Start from an empty young generation, so earlier tests' garbage cannot be what triggers a GC here.

@@ -13,7 +13,7 @@ import { DecisionLedger } from '../core/metrics/decision-ledger.js';
 import { DecisionCollector } from '../core/source/decision-collector.js';
 import { GeneratorPump } from '../core/source/generator-pump.js';
 import { OrderSource } from '../core/source/order-source.js';
-import { StandInExchange } from '../core/venue/stand-in-exchange.js';
+import { StandInExchange } from '../core/source/stand-in-exchange.js';
 import { LEDGER_COUNTERS, sourceStatsView } from '../ipc/source-stats-layout.js';
 import { RingConsumer, RingProducer } from '../ipc/spsc-ring.js';
 import { applyWaitStrategy } from '../ipc/wait-strategy.js';

@@ -22,7 +22,7 @@ import type { MonotonicClock } from '../clock/monotonic-clock.js';
 import type { Dispatcher } from '../dispatch/dispatcher.js';
 import type { DecisionLedger } from '../metrics/decision-ledger.js';
 import { Reason } from '../risk/reject-reason.js';
-import type { StandInExchange } from '../venue/stand-in-exchange.js';
+import type { StandInExchange } from './stand-in-exchange.js';
 
 export class DecisionCollector {
   readonly consumers: RingConsumer[];

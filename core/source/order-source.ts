@@ -12,7 +12,7 @@ import { SourceCommand, SourceStat, type SourceStatsView } from '../../ipc/sourc
 import type { Agent } from '../agent/agent.js';
 import type { Dispatcher } from '../dispatch/dispatcher.js';
 import type { DecisionLedger } from '../metrics/decision-ledger.js';
-import type { StandInExchange } from '../venue/stand-in-exchange.js';
+import type { StandInExchange } from './stand-in-exchange.js';
 import type { DecisionCollector } from './decision-collector.js';
 import type { GeneratorPump } from './generator-pump.js';
 
