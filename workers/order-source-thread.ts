@@ -8,7 +8,7 @@
  * A source that dies takes its ledger with it: main treats that as fatal.
  */
 import { workerData } from 'node:worker_threads';
-import { AgentRunner } from '../core/agent/agent-runner.js';
+import { AgentRunner, SliceEnd } from '../core/agent/agent-runner.js';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
 import { createLogger } from '../core/logging/logger.js';
 import { Doorbell } from '../ipc/doorbell.js';
@@ -43,13 +43,15 @@ const source = buildOrderSource(cfg, stats.commandsF64[SOURCE_START_NS], clock);
 const runner = new AgentRunner(source, new IdleStrategy(cfg.wait, new Doorbell(cfg.doorbell), MAX_SLEEP_MS), clock, () => source.done);
 house.startGcCount();
 house.setState(ThreadState.Running);
-for (;;) {
-  const done = runner.runUntil(clock.nowNs() + HOUSEKEEPING_NS);
+let due = clock.nowNs() + HOUSEKEEPING_NS;
+for (let end = runner.runSlice(due); end !== SliceEnd.done; end = runner.runSlice(due)) {
+  if (end !== SliceEnd.due) continue;
   source.publishStats();
   house.harvest();
   if (source.draining) house.setState(ThreadState.Draining);
-  if (done) break;
+  due = clock.nowNs() + HOUSEKEEPING_NS;
 }
+source.publishStats();
 house.stop();
 house.setState(ThreadState.Stopped);
 log.info({ source: cfg.sourceId, generated: stats.f64[SourceStat.generated], decided: stats.f64[SourceStat.decided] }, 'order source stopped');

@@ -7,14 +7,21 @@
  * rings and statistics blocks of its own, so the real positions, exposure,
  * limiters, breakers, ledgers and metrics are never touched. Half of the
  * orders go at `max` (full rings, batches), half paced (one order per pump,
- * publish per order), so both paths are warm.
+ * publish per order), so both paths are warm; a miniature main sends control
+ * frames down link 0, as main does; source and worker run through agent
+ * runners, as on their threads.
  * Every thread on the order path calls it before it reports Ready; it
  * allocates (scratch buffers, objects) but only before traffic.
  */
+import type { Agent } from '../core/agent/agent.js';
+import { AgentRunner, SliceEnd } from '../core/agent/agent-runner.js';
 import type { MonotonicClock } from '../core/clock/monotonic-clock.js';
+import { Dispatcher } from '../core/dispatch/dispatcher.js';
+import { ControlOp } from '../ipc/frame-layout.js';
+import { RingConsumer, createRingBuffer } from '../ipc/spsc-ring.js';
+import { IdleStrategy } from '../ipc/wait-strategy.js';
 import { createDoorbell } from '../ipc/doorbell.js';
 import { createSourceStats, SourceCommand, SourceStat, sourceStatsView } from '../ipc/source-stats-layout.js';
-import { createRingBuffer } from '../ipc/spsc-ring.js';
 import { createWorkerStats } from '../ipc/worker-stats-layout.js';
 import type { RiskBuffers } from '../core/risk/pre-trade-checks.js';
 import { buildEngineLoop, buildOrderSource } from './thread-parts.js';
@@ -25,6 +32,13 @@ const WARM_RING_SLOTS = 4096;
 const WARM_PACED_RATE = 1e9;
 /** Longest a warm-up may take, whatever the order count (a slow or shared core). */
 const WARM_UP_LIMIT_NS = 5e9;
+/**
+ * Shortest: long enough for rare branches to come up (price jumps, a rate
+ * limiter's window rolling over, a few heartbeats), not only for the counts.
+ */
+const WARM_UP_MIN_NS = 1.2e9;
+/** Warm-up passes between two control frames from the mini main. */
+const CONTROL_EVERY = 512;
 
 function copyOf(sab: SharedArrayBuffer): SharedArrayBuffer {
   const copy = new SharedArrayBuffer(sab.byteLength);
@@ -41,16 +55,52 @@ export interface WarmUpResult {
   ns: number;
 }
 
-/** Runs spec.orders synthetic orders end to end on scratch state; returns how many and how long. */
+/**
+ * Main's part of the order path in miniature: a heartbeat and a stale marker
+ * down link 0 now and then (the control branches of the worker's loop),
+ * echoes drained. Rarely taken branches that warm-up never saw cost a
+ * deoptimisation, and unoptimised code boxes doubles: garbage after warm-up.
+ */
+function miniMain(link: LinkBuffers, symbols: number, clock: MonotonicClock): Agent {
+  const control = new Dispatcher([link.toWorker], symbols, 'spin');
+  const echoes = new RingConsumer(link.fromWorker);
+  let passes = 0;
+  let beat = 0;
+  return {
+    name: 'warm-up-main',
+    doWork(): number {
+      const n = echoes.available();
+      echoes.advance(n);
+      echoes.release();
+      if (++passes % CONTROL_EVERY !== 0) return n;
+      control.sendControl(0, ControlOp.Heartbeat, beat++, clock.reading[0]);
+      control.markStale(beat % symbols, clock.reading[0]);
+      control.publishAll();
+      return n + 1;
+    },
+  };
+}
+
+/**
+ * Runs at least spec.orders synthetic orders, and at least WARM_UP_MIN_NS, end
+ * to end on scratch state, through the agent runner the threads use; returns
+ * how many orders and how long.
+ */
 export function warmUp(spec: WarmUpSpec, clock: MonotonicClock): WarmUpResult {
   const started = clock.nowNs();
   if (spec.orders <= 0) return { orders: 0, ns: 0 };
   const risk = scratchRisk(spec.risk);
-  const link: LinkBuffers = { toWorker: createRingBuffer(WARM_RING_SLOTS), fromWorker: createRingBuffer(WARM_RING_SLOTS), workerDoorbell: createDoorbell() };
+  const link = (): LinkBuffers => ({ toWorker: createRingBuffer(WARM_RING_SLOTS), fromWorker: createRingBuffer(WARM_RING_SLOTS), workerDoorbell: createDoorbell() });
+  const mainLink = link();
+  const sourceLink = link();
   const worker = buildEngineLoop(
-    { workerId: 0, links: [link], stats: createWorkerStats(), instruments: spec.instrumentTable, maxBatch: spec.maxBatch, liveOrderCapacity: spec.liveOrderCapacity, risk, wait: 'spin' },
+    { workerId: 0, links: [mainLink, sourceLink], stats: createWorkerStats(), instruments: spec.instrumentTable, maxBatch: spec.maxBatch, liveOrderCapacity: spec.liveOrderCapacity, risk, wait: 'spin' },
     clock,
   );
+  const main = miniMain(mainLink, spec.instruments.length, clock);
+  const idle = new IdleStrategy('spin', null, 0);
+  // Worker passes per source pass: enough batches to drain a full ring (a source pass writes less).
+  const workerRunner = new AgentRunner(worker, idle, clock, () => false, Math.ceil(WARM_RING_SLOTS / spec.maxBatch) + 1);
   const deadline = started + WARM_UP_LIMIT_NS;
   let orders = 0;
   for (const rate of [Infinity, WARM_PACED_RATE]) {
@@ -59,7 +109,7 @@ export function warmUp(spec: WarmUpSpec, clock: MonotonicClock): WarmUpResult {
     const source = buildOrderSource(
       {
         sourceId: 0,
-        links: [link],
+        links: [sourceLink],
         stats,
         instruments: spec.instruments,
         symbols: spec.instruments.map((_, i) => i),
@@ -78,15 +128,22 @@ export function warmUp(spec: WarmUpSpec, clock: MonotonicClock): WarmUpResult {
       clock,
     );
     const target = spec.orders / 2;
-    // The worker drains all the source wrote before the source goes on: one thread plays both,
-    // so a full ring would only ever be emptied by this loop (a paced source waits for room).
-    const step = () => {
-      source.doWork();
-      while (worker.doWork() !== 0);
-    };
-    while (view.f64[SourceStat.generated] < target && clock.reading[0] < deadline) step();
+    const phaseEnd = clock.nowNs() + WARM_UP_MIN_NS / 2;
+    const enough = () => (view.f64[SourceStat.generated] >= target && clock.reading[0] >= phaseEnd) || clock.reading[0] >= deadline;
+    // Each agent through a runner of its own, as on its thread (the runner's call sites see both
+    // kinds of agent here, so neither thread deoptimises it later). One source pass, then worker
+    // passes enough to drain all it wrote: one thread plays every part, so no ring may stay full.
+    const sourceRunner = new AgentRunner(source, idle, clock, enough, 1);
+    while (sourceRunner.runSlice(Infinity) !== SliceEnd.done) {
+      workerRunner.runSlice(Infinity);
+      main.doWork();
+    }
     Atomics.store(view.commands, SourceCommand.stop, 1);
-    while (!source.done) step();
+    const drainRunner = new AgentRunner(source, idle, clock, () => source.done, 1);
+    while (drainRunner.runSlice(Infinity) !== SliceEnd.done) {
+      workerRunner.runSlice(Infinity);
+      main.doWork();
+    }
     orders += view.f64[SourceStat.generated];
   }
   return { orders, ns: clock.nowNs() - started };

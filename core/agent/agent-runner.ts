@@ -1,42 +1,64 @@
 /**
  * Runs one agent on the calling thread (Agrona's AgentRunner): duty cycles
- * of doWork(), the idle strategy between cycles that found nothing, and a
- * return to the caller at a deadline on the shared clock so that the thread
- * can do its housekeeping (statistics, GC harvest) about once a second.
+ * of doWork(), the idle strategy between cycles that found nothing, in
+ * slices. A slice is at most SLICE_CYCLES cycles; it ends early when the
+ * agent has finished or, under block, when the shared clock passes the
+ * caller's deadline, and says which. The thread's own loop calls runSlice()
+ * over and over and does its housekeeping (statistics, GC harvest) when a
+ * slice says the deadline is due.
+ * Why slices: V8 optimises a function when it is called often or loops long
+ * (on-stack replacement, which taskset.sh turns off: see docs/hot-path.md).
+ * A runner loop entered once and left a second later would run that second
+ * unoptimised, boxing every double it touches: garbage on every cycle.
+ * Called thousands of times a second, runSlice is optimised within
+ * milliseconds, and during warm-up (workers/warm-up.ts).
  * It never yields to the event loop: threads that run it need none.
  */
 import type { IdleStrategy } from '../../ipc/wait-strategy.js';
 import type { MonotonicClock } from '../clock/monotonic-clock.js';
 import type { Agent } from './agent.js';
 
-/**
- * Cycles between forced clock reads: agents that work read the clock
- * themselves, and a spinning poll should not pay ~100 ns for one each time.
- */
-const CLOCK_EVERY = 1024;
+/** Most duty cycles in one slice by default; a spinning poll costs tens of ns, so a slice lasts microseconds to a few ms. */
+const SLICE_CYCLES = 1024;
+
+/** How a slice ended. */
+export const SliceEnd = { more: 0, due: 1, done: 2 } as const;
 
 export class AgentRunner {
+  private readonly block: boolean;
+
   constructor(
     private readonly agent: Agent,
     private readonly idle: IdleStrategy,
     private readonly clock: MonotonicClock,
     /** True once the agent has finished for good. */
     private readonly finished: () => boolean,
-  ) {}
+    private readonly sliceCycles: number = SLICE_CYCLES,
+  ) {
+    this.block = idle.strategy === 'block';
+  }
 
-  /** Runs cycles until the shared clock passes `untilNs` (returns false) or the agent finishes (true). */
-  runUntil(untilNs: number): boolean {
+  /**
+   * Runs one slice: SliceEnd.done when the agent has finished, SliceEnd.due
+   * when the shared clock has passed `untilNs`, else SliceEnd.more.
+   */
+  runSlice(untilNs: number): number {
     const agent = this.agent;
     const clock = this.clock;
-    let cycles = 0;
-    for (;;) {
-      if (this.finished()) return true;
-      const work = agent.doWork();
-      if (work !== 0) this.idle.reset();
-      else this.idle.idle(agent);
-      // A blocked thread may have slept up to its bound: read the clock after each sleep.
-      if ((++cycles & (CLOCK_EVERY - 1)) === 0 || (work === 0 && this.idle.strategy === 'block')) clock.update();
-      if (clock.reading[0] >= untilNs) return false;
+    for (let c = 0; c < this.sliceCycles; c++) {
+      if (this.finished()) return SliceEnd.done;
+      if (agent.doWork() !== 0) {
+        this.idle.reset();
+        continue;
+      }
+      this.idle.idle(agent);
+      if (this.block) {
+        // A blocked thread may have slept up to its bound: look at the clock after each sleep.
+        clock.update();
+        if (clock.reading[0] >= untilNs) return SliceEnd.due;
+      }
     }
+    clock.update();
+    return clock.reading[0] >= untilNs ? SliceEnd.due : SliceEnd.more;
   }
 }

@@ -24,8 +24,8 @@ import type { DecisionCollector } from './decision-collector.js';
 const EVENTS_PER_PUMP = 1024;
 
 export class GeneratorPump {
-  /** [0]: due time of the next order; a typed-array slot, so updating it never boxes. */
-  private readonly due = new Float64Array(1);
+  /** [0]: due time of the next order (Infinity at max); a typed-array slot, so updating or reading it never boxes. */
+  readonly due = new Float64Array(1);
   private prepared = false;
   /** Orders rejected with BACKPRESSURE. */
   backpressureRejects = 0;
@@ -47,11 +47,6 @@ export class GeneratorPump {
     startNs: number,
   ) {
     this.due[0] = schedule.paced ? startNs : Infinity;
-  }
-
-  /** Intended send time of the next order (paced). */
-  get nextDueNs(): number {
-    return this.due[0];
   }
 
   /** Writes the events due now (one clock read); returns how many were written. */

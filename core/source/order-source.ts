@@ -56,7 +56,8 @@ export class OrderSource implements Agent {
       // Main's stop is a plain store/notify pair on its own line; seq-cst load here (see source-stats-layout.ts).
       if (++this.passes % STOP_POLL === 0 && Atomics.load(this.stats.commands, SourceCommand.stop) !== 0) this.stopping = true;
       else work += this.pump.pump();
-      this.sleepBoundMs[0] = (this.pump.nextDueNs - this.clockReading[0]) / 1e6;
+      // Through the registers: a double returned by a getter V8 does not inline is a heap number per pass.
+      this.sleepBoundMs[0] = (this.pump.due[0] - this.clockReading[0]) / 1e6;
     }
     if (this.stopping) {
       d.publishAll();
