@@ -1,17 +1,18 @@
 /**
- * e2e: generator -> rings -> worker checks -> decisions back to main, run as a
+ * e2e: order source (generator) -> rings -> worker checks -> decisions back to the source, run as a
  * user runs it (./taskset.sh, pinned, JSON metrics), against the same checks
  * fed through postMessage, in the same run.
  *   max:    --rate max for --seconds (default 30) s: orders/s per second, median after warm-up
  *   paced:  --paced-rate orders/s (default 1e6) with spin waiting for --paced-seconds (default 10):
  *           dispatch-to-decision p99 per second, median after warm-up
- *   GC events after warm-up (main + workers) are counted from the metrics lines.
+ *           and its hops (lateness, queued, back: ipc/source-stats-layout.ts), and the first second's p99
+ *   GC events after the first second (main + workers + sources) are counted from the metrics lines.
  *   generator alone: the built-in order generator on one thread, nothing else (perf/generator-cost.ts):
- *           main runs it for every order, so its rate is a ceiling on main's.
+ *           an order source runs it for every order, so its rate is a ceiling on a source's.
  *   platform floor: one pinned thread per core used, doing nothing but read the clock for
  *           --hiccup-seconds (default 10): the p99 wait of an event arriving at a random instant
  *           (perf/platform-hiccups.ts), per core, and along the path an order takes: core 0
- *           (main sends it), then core 1 (the worker decides it). An order arriving at t waits
+ *           (the source, sharing it with main, sends it), then core 1 (the worker decides it). An order arriving at t waits
  *           r0(t) + r1(t + r0(t)), rc(x) being what is left of core c's gap at x
  *           (perf/path-floor.ts): no engine on these cores can give a paced p99 below that wait's,
  *           so vs_platform_floor_p99 compares against it.
@@ -40,8 +41,16 @@ import { measureHiccups, type PathHiccups } from './platform-hiccups.js';
 import { serviceForP99, stalledQueue } from './stalled-queue.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
+const HOP_MEANING = { lateness: 'intended -> written by the source', queued: 'written -> the worker took it', back: 'the worker took it -> the source read the decision' } as const;
 
-interface MetricsLine { msg: string; elapsedS: number; ordersPerS: number; latencyUs: { p50: number; p99: number; p999: number; count: number }; gc: { main: number; workers: number } }
+interface MetricsLine {
+  msg: string;
+  elapsedS: number;
+  ordersPerS: number;
+  latencyUs: { p50: number; p99: number; p999: number; count: number };
+  hopsUs: Record<'lateness' | 'queued' | 'back', { p50: number; p99: number }>;
+  gc: { main: number; workers: number; sources: number };
+}
 
 function arg(args: string[], name: string, dflt: number): number {
   const i = args.indexOf(`--${name}`);
@@ -71,7 +80,8 @@ function gcAfterWarmup(lines: MetricsLine[], warmupS: number): number {
   const first = metrics.find((l) => l.elapsedS > warmupS - 0.5);
   const last = metrics[metrics.length - 2];
   if (!first || !last) return NaN;
-  return last.gc.main + last.gc.workers - (first.gc.main + first.gc.workers);
+  const total = (l: MetricsLine) => l.gc.main + l.gc.workers + l.gc.sources;
+  return total(last) - total(first);
 }
 
 /** The same generator and checks, one postMessage per order and per decision, at most `window` in flight. */
@@ -158,7 +168,8 @@ export async function run(args: string[]): Promise<BenchReport> {
   const pacedSeconds = arg(args, 'paced-seconds', 10);
   const pacedRate = arg(args, 'paced-rate', 1e6);
   const workers = arg(args, 'workers', 1);
-  const warmup = arg(args, 'warmup', 3);
+  // Threads are warm before the first order (workers/warm-up.ts): only the first second is set apart.
+  const warmup = arg(args, 'warmup', 1);
   const common = ['--workers', String(workers), '--wait', 'spin'];
 
   const maxLines = await runLauncher([...common, '--rate', 'max', '--duration', String(seconds)]);
@@ -173,6 +184,7 @@ export async function run(args: string[]): Promise<BenchReport> {
   // The path floor where there is one (a worker on its own core), else the worst single core.
   const floor = Math.max(...(hiccups.paths.length ? hiccups.paths : hiccups.cores).map((h) => h.waitP99Us));
   const pacedP99 = median(pacedSteady.map((l) => l.latencyUs.p99));
+  const firstSecond = pacedLines.find((l) => l.msg === 'metrics');
   // One worker's path only: with more, each worker sees a share of the rate, which this model does not split.
   const path = workers === 1 && hiccups.paths[0]?.windowS > 0 ? hiccups.paths[0] : undefined;
 
@@ -181,13 +193,27 @@ export async function run(args: string[]): Promise<BenchReport> {
     { name: `bot4 e2e paced ${pacedRate}/s p50`, unit: 'us', median: median(pacedSteady.map((l) => l.latencyUs.p50)), runs: pacedSteady.length },
     { name: `bot4 e2e paced ${pacedRate}/s p99`, unit: 'us', median: pacedP99, p99: Math.max(...pacedSteady.map((l) => l.latencyUs.p99)), runs: pacedSteady.length, note: `GC after warm-up: ${gcAfterWarmup(pacedLines, warmup)}` },
     { name: `bot4 e2e paced ${pacedRate}/s p99.9`, unit: 'us', median: median(pacedSteady.map((l) => l.latencyUs.p999)), runs: pacedSteady.length },
+    ...(['lateness', 'queued', 'back'] as const).map((hop) => ({
+      name: `  hop ${hop} p99 (${HOP_MEANING[hop]})`,
+      unit: 'us',
+      median: median(pacedSteady.map((l) => l.hopsUs[hop].p99)),
+      runs: pacedSteady.length,
+      note: `p50 ${median(pacedSteady.map((l) => l.hopsUs[hop].p50)).toFixed(2)} us`,
+    })),
+    {
+      name: `bot4 e2e paced ${pacedRate}/s p99, first second after warm-up`,
+      unit: 'us',
+      median: firstSecond?.latencyUs.p99 ?? NaN,
+      runs: 1,
+      note: `${((firstSecond?.latencyUs.p99 ?? NaN) / pacedP99).toFixed(1)}x the steady p99`,
+    },
     { name: 'postMessage e2e (same checks), 1 worker', unit: 'orders/s', median: baseline, runs: 1 },
     {
-      name: 'order generator alone, one thread (ceiling on main)',
+      name: 'order generator alone, one thread (ceiling per order source)',
       unit: 'orders/s',
       median: 1e9 / genCost.nsPerOrder,
       runs: 5,
-      note: `${genCost.nsPerOrder.toFixed(0)} ns per order, ${genCost.eventsPerOrder.toFixed(2)} events (ticks included) per order; main also dispatches and collects`,
+      note: `${genCost.nsPerOrder.toFixed(0)} ns per order, ${genCost.eventsPerOrder.toFixed(2)} events (ticks included) per order; a source also collects decisions and sends fills`,
     },
     ...hiccups.cores.map((h) => ({
       name: `platform floor, core ${h.core}: random-arrival wait p99`,

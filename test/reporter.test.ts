@@ -1,0 +1,96 @@
+/**
+ * The metrics reporter, from shared counters and histograms it is handed:
+ * totals and rates summed over order sources, latency merged over their
+ * histograms per interval, the table for people within 160 columns with the
+ * rejects by reason on a line of their own every 10 rows, and the summary's
+ * exactly-once figures.
+ */
+import { expect } from 'chai';
+import pino from 'pino';
+import { GcMeter } from '../core/metrics/gc-meter.js';
+import { Reason } from '../core/risk/reject-reason.js';
+import { Reporter } from '../engine/agents/reporter.js';
+import { bucketIndex } from '../ipc/latency-histogram.js';
+import { createSourceStats, SourceStat, sourceStatsView } from '../ipc/source-stats-layout.js';
+import { createRingBuffer, RingMonitor } from '../ipc/spsc-ring.js';
+import { createWorkerStats, workerStatsView } from '../ipc/worker-stats-layout.js';
+
+function setup(format: 'table' | 'json') {
+  const sources = [sourceStatsView(createSourceStats()), sourceStatsView(createSourceStats())];
+  const workers = [workerStatsView(createWorkerStats())];
+  const ring = createRingBuffer(8);
+  const logged: Array<Record<string, unknown>> = [];
+  const log = pino({ level: 'info' }, { write: (s: string) => void logged.push(JSON.parse(s) as Record<string, unknown>) });
+  const mainGc = new GcMeter();
+  const reporter = new Reporter({ sources, workers, ringsIn: [new RingMonitor(ring)], ringsOut: [new RingMonitor(ring)], mainGc, mainConflatedTicks: () => 3 }, format, log, 0);
+  return { sources, reporter, logged, mainGc };
+}
+
+/** Source s decided n more orders, each `latencyNs` late, `rejects` of them TRADING_HALTED. */
+function decide(v: ReturnType<typeof sourceStatsView>, n: number, latencyNs: number, rejects = 0): void {
+  v.f64[SourceStat.generated] += n;
+  v.f64[SourceStat.decided] += n;
+  v.f64[SourceStat.accepted] += n - rejects;
+  v.f64[SourceStat.rejected] += rejects;
+  v.byReason[Reason.TRADING_HALTED] += rejects;
+  v.histograms.latency[bucketIndex(latencyNs)] += n;
+}
+
+/** Captures what `body` writes to stdout. */
+function stdoutOf(body: () => void): string {
+  const write = process.stdout.write;
+  let out = '';
+  process.stdout.write = ((chunk: string) => {
+    out += chunk;
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    body();
+  } finally {
+    process.stdout.write = write;
+  }
+  return out;
+}
+
+describe('reporter', () => {
+  it('sums the sources\' counters and merges their latency per interval', () => {
+    const { sources, reporter, logged, mainGc } = setup('json');
+    decide(sources[0], 900, 1_000);
+    decide(sources[1], 100, 100_000, 10);
+    const line = reporter.report(1e9) as { ordersPerS: number; rejected: number; rejectedByReason: Record<string, number>; latencyUs: { count: number; p50: number; p99: number }; conflatedTicks: number };
+    expect(line.ordersPerS).to.equal(1000);
+    expect(line.rejected).to.equal(10);
+    expect(line.rejectedByReason).to.deep.equal({ TRADING_HALTED: 10 });
+    expect(line.latencyUs.count).to.equal(1000);
+    expect(line.latencyUs.p50).to.be.within(1, 1.01);
+    expect(line.latencyUs.p99).to.be.within(100, 101);
+    expect(line.conflatedTicks).to.equal(3);
+    // The next interval counts only what came after.
+    decide(sources[0], 50, 2_000);
+    const next = reporter.report(2e9) as { ordersPerS: number; latencyUs: { count: number; p99: number } };
+    expect(next.ordersPerS).to.equal(50);
+    expect(next.latencyUs.count).to.equal(50);
+    expect(next.latencyUs.p99).to.be.within(2, 2.02);
+    expect(logged.filter((l) => l.msg === 'metrics')).to.have.length(2);
+    const summary = reporter.summary(2e9, {}) as { generated: number; decided: number; lost: number; latencyUs: { count: number } };
+    expect([summary.generated, summary.decided, summary.lost, summary.latencyUs.count]).to.deep.equal([1050, 1050, 0, 1050]);
+    mainGc.stop();
+  });
+
+  it('prints a table within 160 columns, and the rejects by reason on a line of their own every 10 rows', () => {
+    const { sources, reporter, mainGc } = setup('table');
+    const out = stdoutOf(() => {
+      for (let s = 1; s <= 20; s++) {
+        decide(sources[0], 1000, 5_000, 7);
+        reporter.report(s * 1e9);
+      }
+    });
+    mainGc.stop();
+    const lines = out.trimEnd().split('\n');
+    for (const l of lines) expect(l.length, l).to.be.at.most(160);
+    const rejectLines = lines.filter((l) => l.startsWith('  rejects, last 10 s:'));
+    expect(rejectLines).to.deep.equal(['  rejects, last 10 s: TRADING_HALTED=70', '  rejects, last 10 s: TRADING_HALTED=70']);
+    expect(lines[0]).to.match(/time s +orders\/s/);
+    expect(lines.length).to.equal(1 + 20 + 2); // one header (every 20 rows), 20 rows, 2 reject lines
+  });
+});
