@@ -22,7 +22,6 @@
  *           the paced p99 at bot4's cost, and the orders/s (1 / s) needed for a paced p99 <= 10 us.
  * Options: --seconds S --paced-seconds S --paced-rate R --workers N --warmup S --hiccup-seconds S
  */
-import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -35,12 +34,12 @@ import { Reason } from '../core/risk/reject-reason.js';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
 import { readLimitsConfig } from '../core/config/limits-config.js';
 import { createRiskState } from '../engine/risk-state.js';
+import { runLauncher } from './launcher-run.js';
 import { machineInfo, median, throughputRatio, timeRatio, type BenchReport, type BenchResult } from './bench-report.js';
 import { measureGeneratorCost } from './generator-cost.js';
 import { measureHiccups, type PathHiccups } from './platform-hiccups.js';
 import { serviceForP99, stalledQueue } from './stalled-queue.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const HOP_MEANING = { lateness: 'intended -> written by the source', queued: 'written -> the worker took it', back: 'the worker took it -> the source read the decision' } as const;
 
 interface MetricsLine {
@@ -55,18 +54,6 @@ interface MetricsLine {
 function arg(args: string[], name: string, dflt: number): number {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : dflt;
-}
-
-function runLauncher(args: string[]): Promise<MetricsLine[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(`${root}taskset.sh`, [...args, '--metrics', 'json'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`taskset.sh ${args.join(' ')} exited ${code}`));
-      else resolve(out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as MetricsLine));
-    });
-  });
 }
 
 function steady(lines: MetricsLine[], warmupS: number): MetricsLine[] {
@@ -172,10 +159,10 @@ export async function run(args: string[]): Promise<BenchReport> {
   const warmup = arg(args, 'warmup', 1);
   const common = ['--workers', String(workers), '--wait', 'spin'];
 
-  const maxLines = await runLauncher([...common, '--rate', 'max', '--duration', String(seconds)]);
+  const maxLines = await runLauncher<MetricsLine>([...common, '--rate', 'max', '--duration', String(seconds)]);
   const maxSteady = steady(maxLines, warmup);
   const maxRates = maxSteady.map((l) => l.ordersPerS);
-  const pacedLines = await runLauncher([...common, '--rate', String(pacedRate), '--duration', String(pacedSeconds)]);
+  const pacedLines = await runLauncher<MetricsLine>([...common, '--rate', String(pacedRate), '--duration', String(pacedSeconds)]);
   const pacedSteady = steady(pacedLines, warmup);
   const baseline = await postMessageBaseline(Math.min(5, seconds));
   const genCost = measureGeneratorCost();

@@ -13,13 +13,10 @@
  * after warm-up are shown per configuration.
  * Options: --seconds S (8) --rounds R (2) --workers LIST (1,2,4,8,11) --sources N --symbols N (120)
  */
-import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { defaultThreads } from '../core/config/thread-defaults.js';
+import { runLauncher } from './launcher-run.js';
 import { machineInfo, median, type BenchReport, type BenchResult } from './bench-report.js';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
 
 interface Line {
   msg: string;
@@ -35,25 +32,13 @@ function arg(args: string[], name: string, dflt: string): string {
   return i >= 0 ? args[i + 1] : dflt;
 }
 
-function runLauncher(args: string[]): Promise<Line[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(`${root}taskset.sh`, [...args, '--metrics', 'json'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`taskset.sh ${args.join(' ')} exited ${code}`));
-      else resolve(out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Line));
-    });
-  });
-}
-
 interface RunFigure {
   ordersPerS: number;
   gcAfterFirstSecond: number;
 }
 
 async function oneRun(workers: number, sources: number, seconds: number, symbols: number): Promise<RunFigure> {
-  const lines = await runLauncher(['--rate', 'max', '--duration', String(seconds), '--workers', String(workers), '--sources', String(sources), '--symbols', String(symbols), '--wait', 'spin']);
+  const lines = await runLauncher<Line>(['--rate', 'max', '--duration', String(seconds), '--workers', String(workers), '--sources', String(sources), '--symbols', String(symbols), '--wait', 'spin']);
   const summary = lines.find((l) => l.msg === 'summary');
   if (!summary || summary.lost !== 0 || summary.duplicates !== 0) throw new Error(`workers ${workers}: run did not decide every order exactly once`);
   // Whole seconds after the first, without the partial line written at shutdown.

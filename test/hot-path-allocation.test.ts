@@ -7,20 +7,15 @@
  * orders after a warm-up, and not one GC may happen.
  */
 import { expect } from 'chai';
-import { fileURLToPath } from 'node:url';
-import { readLimitsConfig } from '../core/config/limits-config.js';
-import { createRiskState } from '../engine/risk-state.js';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
-import { DEFAULT_LOAD, reservedSymbols } from '../core/generator/order-generator.js';
-import { writeInstrumentTable } from '../core/instruments/instrument.js';
-import { buildUniverse } from '../core/instruments/universe.js';
+import { DEFAULT_LOAD } from '../core/generator/order-generator.js';
 import { GcMeter } from '../core/metrics/gc-meter.js';
 import { createDoorbell } from '../ipc/doorbell.js';
-import { createInstrumentTable } from '../ipc/instrument-table-layout.js';
 import { createSourceStats, SourceStat, sourceStatsView } from '../ipc/source-stats-layout.js';
 import { createRingBuffer } from '../ipc/spsc-ring.js';
 import { WorkerStat, createWorkerStats, workerStatsView } from '../ipc/worker-stats-layout.js';
 import { buildEngineLoop, buildOrderSource } from '../workers/thread-parts.js';
+import { engineState } from './fixtures/engine-state.js';
 
 describe('hot path allocation', function () {
   this.timeout(120_000);
@@ -28,12 +23,7 @@ describe('hot path allocation', function () {
   for (const rate of [Infinity, 2e6]) {
     it(`order source (${rate === Infinity ? 'max' : 'paced'}) -> ring -> checks -> decision -> fill: 2 M orders, zero GCs after warm-up`, () => {
       const clock = monotonicClock();
-      const universe = buildUniverse(32, 3);
-      universe[reservedSymbols(universe.length, false).halted].trading = false;
-      const instruments = createInstrumentTable(universe.length);
-      writeInstrumentTable(instruments, universe);
-      const limits = readLimitsConfig(fileURLToPath(new URL('../../config/limits.engine.json', import.meta.url)));
-      const risk = createRiskState(limits.config, universe.map((i) => i.name), clock);
+      const { universe, instruments, risk } = engineState(32, 3);
       const link = { toWorker: createRingBuffer(4096), fromWorker: createRingBuffer(4096), workerDoorbell: createDoorbell() };
       const workerStats = createWorkerStats();
       const worker = buildEngineLoop(

@@ -6,24 +6,20 @@
  * that sent it. Symbol ownership and the in-flight bounds are checked too.
  */
 import { expect } from 'chai';
-import { fileURLToPath } from 'node:url';
-import { readLimitsConfig } from '../core/config/limits-config.js';
 import { defaultCores, defaultThreads } from '../core/config/thread-defaults.js';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
 import { DEFAULT_LOAD, OrderGenerator, reservedSymbols } from '../core/generator/order-generator.js';
-import { writeInstrumentTable } from '../core/instruments/instrument.js';
 import { buildUniverse } from '../core/instruments/universe.js';
 import { fillQueueSlots, ledgerWindow, ordersInFlightPerLink } from '../core/dispatch/in-flight.js';
-import { createRiskState } from '../engine/risk-state.js';
 import { sourceOf, symbolsOfSource, workerOf } from '../engine/topology.js';
 import { createDoorbell } from '../ipc/doorbell.js';
 import { FRAME_BYTES, Frame, FrameKind, NewOrder } from '../ipc/frame-layout.js';
-import { createInstrumentTable } from '../ipc/instrument-table-layout.js';
 import { createSourceStats, SourceStat, sourceStatsView } from '../ipc/source-stats-layout.js';
 import { createRingBuffer } from '../ipc/spsc-ring.js';
 import { WorkerStat, createWorkerStats, workerStatsView } from '../ipc/worker-stats-layout.js';
 import { buildEngineLoop, buildOrderSource } from '../workers/thread-parts.js';
 import type { LinkBuffers } from '../workers/worker-config.js';
+import { engineState } from './fixtures/engine-state.js';
 
 /** Events of a generator as [kind, symbol, clientId] triples. */
 function events(gen: OrderGenerator, n: number): Array<[number, number, number]> {
@@ -103,12 +99,7 @@ describe('order sources', () => {
     const clock = monotonicClock();
     const W = 2;
     const S = 2;
-    const sym = buildUniverse(12, 2);
-    sym[reservedSymbols(sym.length, false).halted].trading = false;
-    const instruments = createInstrumentTable(sym.length);
-    writeInstrumentTable(instruments, sym);
-    const limits = readLimitsConfig(fileURLToPath(new URL('../../config/limits.engine.json', import.meta.url)));
-    const risk = createRiskState(limits.config, sym.map((i) => i.name), clock);
+    const { universe: sym, instruments, risk } = engineState(12, 2);
     const bells = [createDoorbell(), createDoorbell()];
     const links: LinkBuffers[][] = Array.from({ length: S }, () => bells.map((workerDoorbell) => ({ toWorker: createRingBuffer(256), fromWorker: createRingBuffer(256), workerDoorbell })));
     const mainLinks = bells.map((workerDoorbell) => ({ toWorker: createRingBuffer(8), fromWorker: createRingBuffer(8), workerDoorbell }));

@@ -4,28 +4,17 @@
  * limiters) is byte for byte what it was, and the orders really ran.
  */
 import { expect } from 'chai';
-import { fileURLToPath } from 'node:url';
-import { readLimitsConfig } from '../core/config/limits-config.js';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
-import { DEFAULT_LOAD, reservedSymbols } from '../core/generator/order-generator.js';
-import { writeInstrumentTable } from '../core/instruments/instrument.js';
-import { buildUniverse } from '../core/instruments/universe.js';
-import { createRiskState } from '../engine/risk-state.js';
-import { createInstrumentTable } from '../ipc/instrument-table-layout.js';
+import { DEFAULT_LOAD } from '../core/generator/order-generator.js';
 import { warmUp } from '../workers/warm-up.js';
+import { engineState } from './fixtures/engine-state.js';
 
 describe('warm-up', function () {
   this.timeout(30_000);
 
   it('runs the order path on scratch copies: the shared risk state is untouched', () => {
     const clock = monotonicClock();
-    const universe = buildUniverse(16, 1);
-    universe[reservedSymbols(universe.length, false).halted].trading = false;
-    const instrumentTable = createInstrumentTable(universe.length);
-    writeInstrumentTable(instrumentTable, universe);
-    const limits = readLimitsConfig(fileURLToPath(new URL('../../config/limits.engine.json', import.meta.url)));
-    const state = createRiskState(limits.config, universe.map((i) => i.name), clock);
-    const risk = { table: state.table, board: state.board, ledger: state.ledger, limiters: state.limiters };
+    const { universe, instruments: instrumentTable, risk } = engineState(16, 1);
     const before = Object.values(risk).map((sab) => Buffer.from(new Uint8Array(sab)));
     const result = warmUp({ orders: 40_000, instruments: universe, instrumentTable, risk, maxBatch: 256, liveOrderCapacity: 1 << 14, seed: 1, load: DEFAULT_LOAD }, clock);
     expect(result.orders).to.be.at.least(40_000);
@@ -35,12 +24,7 @@ describe('warm-up', function () {
 
   it('does nothing when asked for no orders (a restarted worker)', () => {
     const clock = monotonicClock();
-    const universe = buildUniverse(4, 1);
-    const instrumentTable = createInstrumentTable(universe.length);
-    writeInstrumentTable(instrumentTable, universe);
-    const limits = readLimitsConfig(fileURLToPath(new URL('../../config/limits.engine.json', import.meta.url)));
-    const state = createRiskState(limits.config, universe.map((i) => i.name), clock);
-    const risk = { table: state.table, board: state.board, ledger: state.ledger, limiters: state.limiters };
+    const { universe, instruments: instrumentTable, risk } = engineState(4, 1);
     expect(warmUp({ orders: 0, instruments: universe, instrumentTable, risk, maxBatch: 256, liveOrderCapacity: 1 << 14, seed: 1, load: DEFAULT_LOAD }, clock)).to.deep.equal({ orders: 0, ns: 0 });
   });
 });

@@ -8,7 +8,7 @@
  * and stats block, without a second warm-up.
  */
 import { workerData } from 'node:worker_threads';
-import { AgentRunner, SliceEnd } from '../core/agent/agent-runner.js';
+import { AgentRunner } from '../core/agent/agent-runner.js';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
 import { createLogger } from '../core/logging/logger.js';
 import { Doorbell } from '../ipc/doorbell.js';
@@ -20,7 +20,6 @@ import { buildEngineLoop } from './thread-parts.js';
 import { warmUp } from './warm-up.js';
 import type { EngineWorkerConfig } from './worker-config.js';
 
-const HOUSEKEEPING_NS = 1e9;
 /** Longest a blocked worker sleeps before its housekeeping runs anyway. */
 const MAX_SLEEP_MS = 200;
 
@@ -41,12 +40,7 @@ const loop = buildEngineLoop(cfg, clock);
 const runner = new AgentRunner(loop, new IdleStrategy(cfg.wait, new Doorbell(cfg.doorbell), MAX_SLEEP_MS), clock, () => loop.done);
 house.startGcCount();
 house.setState(ThreadState.Running);
-let due = clock.nowNs() + HOUSEKEEPING_NS;
-for (let end = runner.runSlice(due); end !== SliceEnd.done; end = runner.runSlice(due)) {
-  if (end !== SliceEnd.due) continue;
-  house.harvest();
-  due = clock.nowNs() + HOUSEKEEPING_NS;
-}
+house.run(runner);
 house.stop();
 house.setState(ThreadState.Stopped);
 log.info({ worker: cfg.workerId, orders: stats.f64[WorkerStat.ordersIn] }, 'worker stopped');

@@ -8,7 +8,7 @@
  * A source that dies takes its ledger with it: main treats that as fatal.
  */
 import { workerData } from 'node:worker_threads';
-import { AgentRunner, SliceEnd } from '../core/agent/agent-runner.js';
+import { AgentRunner } from '../core/agent/agent-runner.js';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
 import { createLogger } from '../core/logging/logger.js';
 import { Doorbell } from '../ipc/doorbell.js';
@@ -20,7 +20,6 @@ import { buildOrderSource } from './thread-parts.js';
 import { warmUp } from './warm-up.js';
 import type { OrderSourceConfig } from './worker-config.js';
 
-const HOUSEKEEPING_NS = 1e9;
 const MAX_SLEEP_MS = 200;
 
 const cfg = workerData as OrderSourceConfig;
@@ -43,14 +42,10 @@ const source = buildOrderSource(cfg, stats.commandsF64[SOURCE_START_NS], clock);
 const runner = new AgentRunner(source, new IdleStrategy(cfg.wait, new Doorbell(cfg.doorbell), MAX_SLEEP_MS), clock, () => source.done);
 house.startGcCount();
 house.setState(ThreadState.Running);
-let due = clock.nowNs() + HOUSEKEEPING_NS;
-for (let end = runner.runSlice(due); end !== SliceEnd.done; end = runner.runSlice(due)) {
-  if (end !== SliceEnd.due) continue;
+house.run(runner, () => {
   source.publishStats();
-  house.harvest();
   if (source.draining) house.setState(ThreadState.Draining);
-  due = clock.nowNs() + HOUSEKEEPING_NS;
-}
+});
 source.publishStats();
 house.stop();
 house.setState(ThreadState.Stopped);

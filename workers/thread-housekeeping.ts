@@ -10,7 +10,10 @@ import { pinThreadToCore } from '../core/affinity/cpu-affinity.js';
 import type { MonotonicClock } from '../core/clock/monotonic-clock.js';
 import type { Logger } from '../core/logging/logger.js';
 import { GcMeter } from '../core/metrics/gc-meter.js';
+import { SliceEnd, type AgentRunner } from '../core/agent/agent-runner.js';
 import { ThreadStat } from '../ipc/thread-stats-layout.js';
+
+const HOUSEKEEPING_NS = 1e9;
 
 export class ThreadHousekeeping {
   private gc: GcMeter | undefined;
@@ -49,6 +52,20 @@ export class ThreadHousekeeping {
     }
     this.f64[ThreadStat.heapUsed] = v8.getHeapStatistics().used_heap_size;
     this.f64[ThreadStat.lastBeatNs] = this.clock.nowNs();
+  }
+
+  /**
+   * The thread's loop: the runner's slices until its agent finishes, and
+   * about once a second harvest() and `also` (the thread's own statistics).
+   */
+  run(runner: AgentRunner, also: () => void = () => {}): void {
+    let due = this.clock.nowNs() + HOUSEKEEPING_NS;
+    for (let end = runner.runSlice(due); end !== SliceEnd.done; end = runner.runSlice(due)) {
+      if (end !== SliceEnd.due) continue;
+      also();
+      this.harvest();
+      due = this.clock.nowNs() + HOUSEKEEPING_NS;
+    }
   }
 
   stop(): void {
