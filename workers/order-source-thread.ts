@@ -34,12 +34,15 @@ house.setState(ThreadState.WarmingUp);
 const warm = warmUp(cfg.warmUp, clock);
 stats.f64[SourceStat.warmupNs] = warm.ns;
 stats.f64[SourceStat.warmupOrders] = warm.orders;
+
+// Everything is built before Ready: after go, the first order is due within milliseconds.
+const source = buildOrderSource(cfg, 0, clock);
+const runner = new AgentRunner(source, new IdleStrategy(cfg.wait, new Doorbell(cfg.doorbell), MAX_SLEEP_MS), clock, () => source.done);
 house.setState(ThreadState.Ready);
 
 // Main stores startNs, then go = 1 (seq-cst) and notifies: startNs is visible once go reads 1.
 while (Atomics.load(stats.commands, SourceCommand.go) === 0) Atomics.wait(stats.commands, SourceCommand.go, 0, 1000);
-const source = buildOrderSource(cfg, stats.commandsF64[SOURCE_START_NS], clock);
-const runner = new AgentRunner(source, new IdleStrategy(cfg.wait, new Doorbell(cfg.doorbell), MAX_SLEEP_MS), clock, () => source.done);
+source.begin(stats.commandsF64[SOURCE_START_NS] + cfg.phaseNs);
 house.startGcCount();
 house.setState(ThreadState.Running);
 house.run(runner, () => {

@@ -18,16 +18,21 @@ export class RateSchedule {
   private readonly periodNs: number;
   private readonly burstStartNs: number;
 
-  /** rate = orders per second; Infinity = as fast as the rings accept. */
+  /** rate = orders per second; Infinity = as fast as the rings accept; startNs: where the burst period starts (restart() may move it). */
   constructor(
     readonly rate: number,
-    private readonly startNs: number,
+    private startNs: number,
     burst?: BurstPattern,
   ) {
     this.baseGapNs = 1e9 / rate;
     this.burstGapNs = burst ? this.baseGapNs / burst.factor : this.baseGapNs;
     this.periodNs = burst ? burst.periodSeconds * 1e9 : Infinity;
     this.burstStartNs = burst ? (burst.periodSeconds - burst.burstSeconds) * 1e9 : Infinity;
+  }
+
+  /** Starts the burst period at startNs (a source built ahead of its start time). */
+  restart(startNs: number): void {
+    this.startNs = startNs;
   }
 
   get paced(): boolean {

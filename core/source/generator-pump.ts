@@ -46,7 +46,13 @@ export class GeneratorPump {
     private readonly wait: WaitStrategyName,
     startNs: number,
   ) {
-    this.due[0] = schedule.paced ? startNs : Infinity;
+    this.begin(startNs);
+  }
+
+  /** The first order is due at startNs (paced): the schedule starts there. */
+  begin(startNs: number): void {
+    this.schedule.restart(startNs);
+    this.due[0] = this.schedule.paced ? startNs : Infinity;
   }
 
   /** Writes the events due now (one clock read); returns how many were written. */

@@ -40,6 +40,11 @@ export class OrderSource implements Agent {
     this.name = `order-source-${sourceId}`;
   }
 
+  /** Starts the schedule at startNs (a source is built and warm before main gives the start time). */
+  begin(startNs: number): void {
+    this.pump.begin(startNs);
+  }
+
   get done(): boolean {
     return this.finished;
   }
