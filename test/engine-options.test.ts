@@ -5,11 +5,12 @@ const parse = (argv: string[], cores = 12) => parseEngineOptions(argv, cores, fa
 
 describe('engine options', () => {
   it('defaults: sources on the first spare cores (core 0 with main on 2 cores), workers after them, json when not on a TTY', () => {
-    expect(parse([], 12)).to.include({ workers: 9, sources: 2, rate: 200_000, wait: 'spin', metrics: 'json', ringSlots: 16384 });
-    expect(parse([], 12).sourceCores).to.deep.equal([1, 2]);
-    expect(parse([], 12).cores).to.deep.equal([3, 4, 5, 6, 7, 8, 9, 10, 11]);
-    expect(parse([], 16)).to.include({ workers: 11, sources: 3 });
-    expect(parse([], 16).cores).to.deep.equal([4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    expect(parse([], 12)).to.include({ workers: 8, sources: 3, rate: 200_000, wait: 'spin', metrics: 'json', ringSlots: 16384 });
+    expect(parse([], 12).sourceCores).to.deep.equal([1, 2, 3]);
+    expect(parse([], 12).cores).to.deep.equal([4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(parse([], 16)).to.include({ workers: 11, sources: 4 });
+    expect(parse([], 16).cores).to.deep.equal([5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+    expect(parse([], 8)).to.include({ workers: 5, sources: 2 });
     expect(parse([], 2)).to.include({ workers: 1, sources: 1 });
     expect([parse([], 2).sourceCores, parse([], 2).cores]).to.deep.equal([[0], [1]]);
     expect(parse([], 4)).to.include({ workers: 2, sources: 1 });

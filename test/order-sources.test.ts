@@ -82,8 +82,8 @@ describe('order sources', () => {
 
   it('thread defaults leave main core 0 and give workers the cores after the sources', () => {
     expect(defaultThreads(2)).to.deep.equal({ sources: 1, workers: 1 });
-    expect(defaultThreads(16)).to.deep.equal({ sources: 3, workers: 11 });
-    expect(defaultCores(16, 3, 11)).to.deep.equal({ sourceCores: [1, 2, 3], workerCores: [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14] });
+    expect(defaultThreads(16)).to.deep.equal({ sources: 4, workers: 11 });
+    expect(defaultCores(16, 4, 11)).to.deep.equal({ sourceCores: [1, 2, 3, 4], workerCores: [5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] });
     expect(defaultCores(2, 1, 3)).to.deep.equal({ sourceCores: [0], workerCores: [1, 1, 1] });
   });
 

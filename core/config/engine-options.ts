@@ -75,7 +75,7 @@ interface OptionSpec {
 export const OPTION_SPECS = {
   workers: { schema: int(1, 1024), accepts: 'an integer from 1 to 1024', help: 'risk worker threads (default: min(11, cores - 1 - sources), at least 1)' },
   cores: { schema: coreList, accepts: 'a core list such as 1,2,3 or 1-11', help: 'core of each worker, in order (default: the cores after the sources\')' },
-  sources: { schema: int(1, 64), accepts: 'an integer from 1 to 64, at most the tradable symbols', help: 'order source threads running the generator (default: one per 4 spare cores, 1 to 4)' },
+  sources: { schema: int(1, 64), accepts: 'an integer from 1 to 64, at most the tradable symbols', help: 'order source threads running the generator (default: one per 4 spare cores rounded up, 1 to 4)' },
   'source-cores': { schema: coreList, accepts: 'a core list such as 1,2 or 1-3', help: 'core of each order source (default: 1, 2, ...; core 0 on a 2-core machine)' },
   rate: { schema: rate, accepts: "orders per second (1 to 1e9) or 'max'", help: "orders/s from the generator, or 'max' (as fast as the rings accept) (default 200000)" },
   duration: { schema: num(0, 1e7), accepts: 'seconds >= 0 (0 = until SIGINT/SIGTERM)', help: 'run time in seconds; 0 runs until SIGINT/SIGTERM (default 0)' },
