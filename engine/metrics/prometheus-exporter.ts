@@ -12,8 +12,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Registry } from 'prom-client';
-import { engineRegistry, type MetricsSources } from './engine-metrics.js';
+import { engineMetrics, type EngineMetrics, type MetricsSources } from './engine-metrics.js';
 
 const HOST = '127.0.0.1';
 /** Prometheus and a person with curl at most; more than this is not a scraper. */
@@ -21,11 +20,11 @@ const MAX_CONNECTIONS = 8;
 const TIMEOUT_MS = 5_000;
 
 export class PrometheusExporter {
-  readonly registry: Registry;
+  private readonly metrics: EngineMetrics;
   private readonly server: Server;
 
   constructor(sources: MetricsSources) {
-    this.registry = engineRegistry(sources);
+    this.metrics = engineMetrics(sources);
     this.server = createServer({ requestTimeout: TIMEOUT_MS, headersTimeout: TIMEOUT_MS }, (req, res) => this.handle(req, res));
     this.server.maxConnections = MAX_CONNECTIONS;
   }
@@ -53,8 +52,10 @@ export class PrometheusExporter {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found: GET /metrics\n');
       return;
     }
-    this.registry.metrics().then(
-      (body) => res.writeHead(200, { 'content-type': this.registry.contentType }).end(body),
+    const { registry, snapshot } = this.metrics;
+    snapshot();
+    registry.metrics().then(
+      (body) => res.writeHead(200, { 'content-type': registry.contentType }).end(body),
       (err: Error) => res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(`metrics failed: ${err.message}\n`),
     );
   }

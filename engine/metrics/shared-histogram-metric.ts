@@ -11,12 +11,12 @@
  * checks the exact lines, so an upgrade that changes the calls shows up there.
  */
 import { Histogram, type Registry } from 'prom-client';
-import { HistogramBuckets } from './histogram-buckets.js';
+import type { PrometheusBuckets } from './histogram-buckets.js';
 
-/** One series: its labels and the histograms summed into it. */
+/** One series: its labels and its buckets, converted from the shared counts for this scrape. */
 export interface SharedSeries {
   labels: Record<string, string>;
-  histograms: readonly Uint32Array[];
+  buckets: PrometheusBuckets;
 }
 
 type HistogramObject = Awaited<ReturnType<Histogram['get']>>;
@@ -27,18 +27,18 @@ export class SharedHistogramMetric extends Histogram {
     private readonly metricName: string,
     private readonly metricHelp: string,
     registry: Registry,
-    private readonly converter: HistogramBuckets,
+    private readonly boundsS: readonly number[],
     private readonly seriesOf: () => readonly SharedSeries[],
   ) {
-    super({ name: metricName, help: metricHelp, registers: [registry], buckets: [...converter.boundsS] });
+    super({ name: metricName, help: metricHelp, registers: [registry], buckets: [...boundsS] });
   }
 
   override async get(): Promise<HistogramObject> {
     const values: HistogramObject['values'] = [];
     const bucket = `${this.metricName}_bucket`;
     for (const s of this.seriesOf()) {
-      const b = this.converter.convert(s.histograms);
-      b.cumulative.forEach((value, k) => values.push({ metricName: bucket, labels: { ...s.labels, le: this.converter.boundsS[k] }, value }));
+      const b = s.buckets;
+      b.cumulative.forEach((value, k) => values.push({ metricName: bucket, labels: { ...s.labels, le: this.boundsS[k] }, value }));
       values.push({ metricName: bucket, labels: { ...s.labels, le: '+Inf' }, value: b.count });
       values.push({ metricName: `${this.metricName}_sum`, labels: s.labels, value: b.sumS });
       values.push({ metricName: `${this.metricName}_count`, labels: s.labels, value: b.count });
