@@ -35,6 +35,7 @@ import { HeartbeatAgent } from './agents/heartbeat-agent.js';
 import { PeriodicAgent } from './agents/periodic-agent.js';
 import { Reporter } from './agents/reporter.js';
 import { riskColumn, riskLine } from './agents/risk-metrics.js';
+import { PrometheusExporter } from './metrics/prometheus-exporter.js';
 import { Supervisor } from './supervisor.js';
 
 const SECOND_NS = 1e9;
@@ -127,6 +128,20 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
     log,
     startNs,
   );
+  let exporter: PrometheusExporter | undefined;
+  if (opts.metricsPort !== undefined) {
+    const port = opts.metricsPort;
+    exporter = new PrometheusExporter({ sources: sourceViews, workers: workerViews, workerLinks: asm.workerConfigs.map((c) => c.links), mainGc, risk: () => riskLine(risk, breakerWatcher) });
+    exporter.listen(port).then(
+      () => log.info({ url: `http://127.0.0.1:${port}/metrics` }, 'Prometheus metrics'),
+      (err: Error) => {
+        // Asked for and not served is a failed start: stop with the reason rather than run unseen.
+        fatal = `--metrics-port ${port}: ${err.message}`;
+        log.error({ port }, fatal);
+        stop(fatal);
+      },
+    );
+  }
   const heartbeat = new HeartbeatAgent(mainDispatcher, echoes, clock, SECOND_NS);
   const flushTicks = {
     name: 'market-flush',
@@ -213,6 +228,7 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
       ...(marketFeed ? { feed: marketFeed.stats.snapshot() } : {}),
       ...(fatal ? { fatal } : {}),
     });
+    await exporter?.close(); // before mainGc stops: a scrape harvests it
     mainGc.stop();
     finish(summary);
   }

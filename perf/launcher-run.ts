@@ -1,21 +1,34 @@
 /**
  * Runs ./taskset.sh as a user would, with --metrics json, and hands back its
  * JSON lines (metrics, summary, logs); a run that exits non-zero rejects.
- * The engine benches (e2e, scale) measure through it.
+ * `onLine` sees each line as it comes, for a bench that acts during the run
+ * (scrape). The engine benches (e2e, scale, scrape) measure through it.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-export function runLauncher<Line>(args: string[]): Promise<Line[]> {
+export function runLauncher<Line>(args: string[], onLine?: (line: Line) => void): Promise<Line[]> {
   return new Promise((resolve, reject) => {
     const child = spawn(`${REPO_ROOT}taskset.sh`, [...args, '--metrics', 'json'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
+    const lines: Line[] = [];
+    let partial = '';
+    const take = (text: string) => {
+      if (!text.startsWith('{')) return;
+      const line = JSON.parse(text) as Line;
+      lines.push(line);
+      onLine?.(line);
+    };
+    child.stdout.on('data', (d) => {
+      const parts = (partial + d).split('\n');
+      partial = parts.pop() ?? '';
+      parts.forEach(take);
+    });
     child.on('close', (code) => {
+      take(partial);
       if (code !== 0) reject(new Error(`taskset.sh ${args.join(' ')} exited ${code}`));
-      else resolve(out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Line));
+      else resolve(lines);
     });
   });
 }

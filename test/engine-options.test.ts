@@ -43,6 +43,15 @@ describe('engine options', () => {
     expect(parseEngineOptions(['--help'], 2, false)).to.equal('help');
   });
 
+  it('--metrics-port: off by default, a port from 1 to 65535', () => {
+    expect(parse([]).metricsPort).to.equal(undefined);
+    expect(parse(['--metrics-port', '9464']).metricsPort).to.equal(9464);
+    expect(parse(['--metrics-port=65535']).metricsPort).to.equal(65535);
+    for (const v of ['0', '65536', '80.5', 'http', '-1']) {
+      expect(() => parse(['--metrics-port', v]), v).to.throw(OptionError, `bot4: invalid --metrics-port '${v}': accepts a TCP port from 1 to 65535`);
+    }
+  });
+
   it('refuses bad values with one line naming the option and what it accepts', () => {
     const bad = (argv: string[]) => {
       try {
