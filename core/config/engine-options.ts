@@ -248,7 +248,7 @@ function checkThreadCount(workers: number, sources: number, machineCores: number
   if (workers + sources <= limit) return;
   const name = raw.has('workers') || !raw.has('sources') ? 'workers' : 'sources';
   throw new OptionError(
-    `bot4: invalid --${name} '${raw.get(name) ?? ''}': ${workers} workers + ${sources} sources = ${workers + sources} threads, more than ${limit} ` +
+    `bot4: invalid --${name} '${raw.get(name) ?? ''}': ${workers} worker(s) + ${sources} source(s) = ${workers + sources} threads, more than ${limit} ` +
       `(${MAX_THREADS_PER_CORE} per core on ${machineCores} cores, at most ${MAX_THREADS}): each thread takes ~10 MB and, spinning, a core`,
   );
 }
