@@ -56,6 +56,8 @@ export interface EngineRun {
   done: Promise<Record<string, unknown>>;
   /** Begins a graceful stop (what SIGINT/SIGTERM do). */
   stop(reason: string): void;
+  /** Prints and returns the summary from the counters as they stand, for a forced exit (no drain: orders in flight count as lost). */
+  summaryNow(): Record<string, unknown>;
   supervisor: Supervisor;
   assembly: EngineAssembly;
 }
@@ -233,5 +235,5 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
     finish(summary);
   }
 
-  return { done, stop, supervisor, assembly: asm };
+  return { done, stop, summaryNow: () => reporter.summary(clock.nowNs(), { forced: true }), supervisor, assembly: asm };
 }

@@ -28,11 +28,16 @@ interface Managed {
   thread?: Worker;
   exited?: Promise<number>;
   restarts: number;
+  /** The last error the thread reported ('error' event), for the reason given when it dies. */
+  lastError?: string;
 }
 
 export class Supervisor {
   private readonly managed: Managed[];
   private stopping = false;
+  /** Set until start() resolves: a fatal failure then fails start() instead of stopping a run that has not begun. */
+  private starting = false;
+  private startFailure?: string;
 
   constructor(
     workers: readonly EngineWorkerConfig[],
@@ -56,20 +61,33 @@ export class Supervisor {
    * sources Ready (they wait for main's go). Rejects after a timeout or a thread failure.
    */
   async start(): Promise<void> {
-    this.managed.forEach((m) => this.spawn(m, m.config));
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    const warm = (m: Managed) => m.stats[ThreadStat.state] >= (m.restartable ? ThreadState.Running : ThreadState.Ready);
-    while (!this.managed.every(warm)) {
-      if (this.stopping) throw new Error('stopped while starting');
-      if (Date.now() > deadline) throw new Error(`threads not warm within ${START_TIMEOUT_MS / 1000} s: ${this.managed.filter((m) => !warm(m)).map((m) => m.name).join(', ')}`);
-      await new Promise((r) => setTimeout(r, 5));
+    this.starting = true;
+    try {
+      this.managed.forEach((m) => this.spawn(m, m.config));
+      const deadline = Date.now() + START_TIMEOUT_MS;
+      const warm = (m: Managed) => m.stats[ThreadStat.state] >= (m.restartable ? ThreadState.Running : ThreadState.Ready);
+      while (!this.managed.every(warm)) {
+        if (this.startFailure) throw new Error(this.startFailure);
+        if (this.stopping) throw new Error('stopped while starting');
+        if (Date.now() > deadline) {
+          const cold = this.managed.filter((m) => !warm(m)).map((m) => m.name);
+          // One line even with hundreds of threads: the first few names and a count.
+          throw new Error(`threads not warm within ${START_TIMEOUT_MS / 1000} s: ${cold.length} of ${this.managed.length} (${cold.slice(0, 4).join(', ')}${cold.length > 4 ? ', ...' : ''})`);
+        }
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    } finally {
+      this.starting = false;
     }
   }
 
   private spawn(m: Managed, config: EngineWorkerConfig | OrderSourceConfig): void {
     const w = new Worker(m.entry, { workerData: config, name: `bot4-${m.name.replace(' ', '-')}` });
     m.thread = w;
-    w.on('error', (err) => this.log.error({ thread: m.name, err }, 'thread failed'));
+    w.on('error', (err) => {
+      m.lastError = err.message;
+      this.log.error({ thread: m.name, err }, 'thread failed');
+    });
     m.exited = new Promise((resolve) =>
       w.once('exit', (code) => {
         if (!this.stopping && !(m.stats[ThreadStat.state] === ThreadState.Stopped && code === 0)) this.onUnexpectedExit(m, code);
@@ -81,7 +99,9 @@ export class Supervisor {
   private onUnexpectedExit(m: Managed, code: number): void {
     if (!m.restartable || m.restarts >= MAX_RESTARTS) {
       this.log.error({ thread: m.name, code, restarts: m.restarts }, m.restartable ? 'thread died too often; giving up' : 'thread died');
-      this.onFatal(`${m.name} ${m.restartable ? 'kept dying' : 'died'}`);
+      const reason = `${m.name} ${m.restartable ? 'kept dying' : 'died'} (exit code ${code}${m.lastError ? `: ${m.lastError.split('\n')[0]}` : ''})`;
+      if (this.starting) this.startFailure = reason;
+      else this.onFatal(reason);
       return;
     }
     m.restarts++;

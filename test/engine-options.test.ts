@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { OptionError, parseEngineOptions, type EngineOptions } from '../core/config/engine-options.js';
+import { OPTION_SPECS, OptionError, helpText, optionWarnings, parseEngineOptions, type EngineOptions } from '../core/config/engine-options.js';
 
 const parse = (argv: string[], cores = 12) => parseEngineOptions(argv, cores, false) as EngineOptions;
 
@@ -35,8 +35,9 @@ describe('engine options', () => {
   });
 
   it('parses every option form', () => {
-    const o = parse(['--rate=max', '--duration', '2.5', '--burst', '10x10/60', '--wait', 'block', '--ring-slots', '1024', '--bad-fraction', '0.1']);
-    expect(o.rate).to.equal(Infinity);
+    expect(parse(['--rate=max']).rate).to.equal(Infinity);
+    const o = parse(['--rate=5000', '--duration', '2.5', '--burst', '10x10/60', '--wait', 'block', '--ring-slots', '1024', '--bad-fraction', '0.1']);
+    expect(o.rate).to.equal(5000);
     expect(o.duration).to.equal(2.5);
     expect(o.burst).to.deep.equal({ factor: 10, burstSeconds: 10, periodSeconds: 60 });
     expect(o).to.include({ wait: 'block', ringSlots: 1024, badFraction: 0.1 });
@@ -78,5 +79,33 @@ describe('engine options', () => {
   it('bounds a core range before expanding it (1-999999999 is refused at once, not materialised)', () => {
     expect(() => parse(['--cores', '1-999999999'])).to.throw(OptionError, /--cores/);
     expect(() => parse(['--cores', '5-3'])).to.throw(OptionError, /--cores/);
+  });
+
+  it('bounds workers + sources at 4 per core and 256 in all, naming the option asked for', () => {
+    expect(parse(['--workers', '7'], 2)).to.include({ workers: 7, sources: 1 });
+    expect(() => parse(['--workers', '8'], 2)).to.throw(OptionError, /^bot4: invalid --workers '8': .*9 threads, more than 8/);
+    expect(() => parse(['--workers', '100'], 2)).to.throw(OptionError, /--workers '100'/);
+    expect(() => parse(['--sources', '9', '--symbols', '64'], 2)).to.throw(OptionError, /--sources '9'/);
+    expect(() => parse(['--workers', '250', '--sources', '7', '--symbols', '64'], 128)).to.throw(OptionError, /--workers .* more than 256/);
+    // Sources that will not start (--orders off) do not count.
+    expect(parse(['--workers', '8', '--orders', 'off', '--feed', 'ws://127.0.0.1:1/ws', '--venue', 'binance', '--subscribe', 'BTC/USDT'], 2).workers).to.equal(8);
+  });
+
+  it('refuses a burst on --rate max and --orders off without a feed', () => {
+    expect(() => parse(['--rate', 'max', '--burst', '2x1/2'])).to.throw(OptionError, /^bot4: --burst needs a paced --rate/);
+    expect(() => parse(['--orders', 'off'])).to.throw(OptionError, /^bot4: --orders off needs --feed/);
+  });
+
+  it('takes -h for --help, and the help gives each option\'s accepted values', () => {
+    expect(parseEngineOptions(['-h'], 2, false)).to.equal('help');
+    const help = helpText();
+    for (const spec of Object.values(OPTION_SPECS)) expect(help).to.include(`accepts ${spec.accepts}`);
+  });
+
+  it('warns about rings too small for the load, once, saying why', () => {
+    expect(optionWarnings(parse([]))).to.deep.equal([]);
+    const w = optionWarnings(parse(['--ring-slots', '2']));
+    expect(w).to.have.length(1);
+    expect(w[0]).to.match(/^--ring-slots 2 is below 1024: .*BACKPRESSURE/);
   });
 });

@@ -30,6 +30,15 @@ const num = (min: number, max: number) =>
 const powerOfTwo = int(2, MAX_RING_SLOTS).refine((n) => (n & (n - 1)) === 0);
 
 const MAX_CORES = 1024;
+/**
+ * Order-path threads (workers + sources) a run may start: each takes ~10+ MB and, spinning,
+ * a core's worth of CPU, so beyond a few per core they only slow each other's start-up past
+ * the supervisor's timeout (100 workers on 2 cores took 84 s to fail).
+ */
+export const MAX_THREADS = 256;
+export const MAX_THREADS_PER_CORE = 4;
+/** Below this many slots a ring fills between two of a worker's batches (see optionWarnings). */
+export const MIN_RING_SLOTS = 1024;
 const coreList = z
   .string()
   .regex(/^\d+(-\d+)?(,\d+(-\d+)?)*$/)
@@ -73,7 +82,7 @@ interface OptionSpec {
 }
 
 export const OPTION_SPECS = {
-  workers: { schema: int(1, 1024), accepts: 'an integer from 1 to 1024', help: 'risk worker threads (default: min(11, cores - 1 - sources), at least 1)' },
+  workers: { schema: int(1, MAX_THREADS), accepts: `an integer from 1 to ${MAX_THREADS}; workers + sources at most ${MAX_THREADS_PER_CORE} per core`, help: 'risk worker threads (default: min(11, cores - 1 - sources), at least 1)' },
   cores: { schema: coreList, accepts: 'a core list such as 1,2,3 or 1-11', help: 'core of each worker, in order (default: the cores after the sources\')' },
   sources: { schema: int(1, 64), accepts: 'an integer from 1 to 64, at most the tradable symbols', help: 'order source threads running the generator (default: one per 4 spare cores rounded up, 1 to 4)' },
   'source-cores': { schema: coreList, accepts: 'a core list such as 1,2 or 1-3', help: 'core of each order source (default: 1, 2, ...; core 0 on a 2-core machine)' },
@@ -98,7 +107,7 @@ export const OPTION_SPECS = {
   orders: { schema: z.enum(['on', 'off']), accepts: 'on|off', help: 'generate orders (default on); with a feed they are priced off its live references' },
   'seq-check': { schema: z.enum(['contiguous', 'monotonic']), accepts: 'contiguous|monotonic', help: "feed sequence check: any jump is a gap (default; the simulator, Coinbase), or only repeats and regressions (real Binance bookTicker 'u')" },
   'stale-ms': { schema: int(10, 600_000), accepts: 'milliseconds from 10 to 600000', help: 'feed silence after which its reference prices are stale (default 2000)' },
-  help: { schema: z.literal('true'), accepts: 'no value', help: 'print this help' },
+  help: { schema: z.literal('true'), accepts: 'no value (or -h)', help: 'print this help' },
 } satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof OPTION_SPECS;
@@ -151,7 +160,8 @@ function loadLimits(raw: string | undefined): EngineOptions['limits'] {
 export function tokenize(argv: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
+    // -h is the one short form: it is what a new user tries first.
+    const arg = argv[i] === '-h' ? '--help' : argv[i];
     if (!arg.startsWith('--')) throw new OptionError(`bot4: unexpected argument '${arg}': options look like --name value`);
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
@@ -176,7 +186,7 @@ function parseOne<K extends OptionName>(name: K, raw: string | undefined): unkno
 
 export function helpText(): string {
   const lines = ['usage: ./taskset.sh [options]', ''];
-  for (const [name, spec] of Object.entries(OPTION_SPECS)) lines.push(`  --${name.padEnd(16)} ${spec.help}`);
+  for (const [name, spec] of Object.entries(OPTION_SPECS)) lines.push(`  --${name.padEnd(16)} ${spec.help}`, `  ${''.padEnd(18)} accepts ${spec.accepts}`);
   return lines.join('\n');
 }
 
@@ -203,12 +213,20 @@ export function parseEngineOptions(argv: readonly string[], machineCores: number
   const defaults = defaultCores(machineCores, sources, workers);
   const cores = listedCores('cores', workers, machineCores, raw, get) ?? defaults.workerCores;
   const sourceCores = listedCores('source-cores', sources, machineCores, raw, get) ?? defaults.sourceCores;
+  const orders = ((get('orders') as string | undefined) ?? 'on') === 'on';
+  checkThreadCount(workers, orders ? sources : 0, machineCores, raw);
+  const rate = (get('rate') as number | undefined) ?? 200_000;
+  const burst = get('burst') as BurstPattern | undefined;
+  // A burst multiplies a paced rate; 'max' is already as fast as the rings take, so it would be ignored.
+  if (burst && !Number.isFinite(rate)) throw new OptionError(`bot4: --burst needs a paced --rate (orders per second), not 'max'`);
+  // No orders and no feed: no thread would have anything to do, and the run would "succeed" with nothing decided.
+  if (!orders && !feed) throw new OptionError(`bot4: --orders off needs --feed: without orders or a feed there is nothing to run`);
   return {
     workers,
     cores,
     sources,
     sourceCores,
-    rate: (get('rate') as number | undefined) ?? 200_000,
+    rate,
     duration: (get('duration') as number | undefined) ?? 0,
     symbols,
     seed: (get('seed') as number | undefined) ?? 1,
@@ -216,7 +234,7 @@ export function parseEngineOptions(argv: readonly string[], machineCores: number
     metrics: (get('metrics') as 'table' | 'json' | undefined) ?? (isTty ? 'table' : 'json'),
     metricsPort: get('metrics-port') as number | undefined,
     ringSlots: (get('ring-slots') as number | undefined) ?? 16384,
-    burst: get('burst') as BurstPattern | undefined,
+    burst,
     badFraction: (get('bad-fraction') as number | undefined) ?? DEFAULT_LOAD.badFraction,
     tickRatio: (get('tick-ratio') as number | undefined) ?? DEFAULT_LOAD.ticksPerOrder,
     backpressureUs: (get('backpressure-us') as number | undefined) ?? 1000,
@@ -224,8 +242,31 @@ export function parseEngineOptions(argv: readonly string[], machineCores: number
     liveOrders: (get('live-orders') as number | undefined) ?? 65536,
     limits: loadLimits(raw.get('limits')),
     feed,
-    orders: ((get('orders') as string | undefined) ?? 'on') === 'on',
+    orders,
   };
+}
+
+/** Refuses more order-path threads than MAX_THREADS_PER_CORE per core or MAX_THREADS, naming the option asked for. */
+function checkThreadCount(workers: number, sources: number, machineCores: number, raw: Map<string, string>): void {
+  const limit = Math.min(MAX_THREADS, MAX_THREADS_PER_CORE * machineCores);
+  if (workers + sources <= limit) return;
+  const name = raw.has('workers') || !raw.has('sources') ? 'workers' : 'sources';
+  throw new OptionError(
+    `bot4: invalid --${name} '${raw.get(name) ?? ''}': ${workers} worker(s) + ${sources} source(s) = ${workers + sources} threads, more than ${limit} ` +
+      `(${MAX_THREADS_PER_CORE} per core on ${machineCores} cores, at most ${MAX_THREADS}): each thread takes ~10 MB and, spinning, a core`,
+  );
+}
+
+/** What a valid but doubtful combination of options deserves a warning for, once at start. */
+export function optionWarnings(opts: EngineOptions): string[] {
+  const out: string[] = [];
+  if (opts.ringSlots < MIN_RING_SLOTS) {
+    out.push(
+      `--ring-slots ${opts.ringSlots} is below ${MIN_RING_SLOTS}: a ring this small fills between two of a worker's batches ` +
+        `(--batch ${opts.batch}), so orders wait and are rejected with BACKPRESSURE and ticks are conflated`,
+    );
+  }
+  return out;
 }
 
 /** A listed core list, checked against the machine and stretched (reused in turn) to `count` threads. */

@@ -15,8 +15,11 @@ function parseLines(stdout: string): Line[] {
   return stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Line);
 }
 
-/** Runs the launcher; with `interruptOn`, sends SIGINT once a stdout line satisfies it (the engine is up by then). */
-function run(args: string[], opts: { interruptOn?: (l: Line) => boolean } = {}): Promise<{ code: number | null; lines: Line[]; stderr: string }> {
+/**
+ * Runs the launcher; with `interruptOn`, sends `signals` (SIGINT by default) once a stdout line satisfies it.
+ * Two different signals sent at once arrive as two: two of the same may merge into one.
+ */
+function run(args: string[], opts: { interruptOn?: (l: Line) => boolean; signals?: NodeJS.Signals[] } = {}): Promise<{ code: number | null; lines: Line[]; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(launcher, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -26,7 +29,7 @@ function run(args: string[], opts: { interruptOn?: (l: Line) => boolean } = {}):
       out += d;
       if (opts.interruptOn && !interrupted && parseLines(out.slice(0, out.lastIndexOf('\n') + 1)).some(opts.interruptOn)) {
         interrupted = true;
-        child.kill('SIGINT');
+        for (const sig of opts.signals ?? ['SIGINT']) child.kill(sig);
       }
     });
     child.stderr.on('data', (d) => (err += d));
@@ -100,6 +103,38 @@ describe('launcher (taskset.sh)', function () {
     expect(lines.some((l) => String(l.msg).startsWith('stopping') && l.reason === 'SIGINT')).to.equal(true);
   });
 
+  it('a second signal exits 130 and still prints the counters it has', async () => {
+    const { code, lines, stderr } = await run(['--duration', '0', '--metrics', 'json', '--rate', '20000', '--workers', '1'], { interruptOn: (l) => l.msg === 'metrics', signals: ['SIGINT', 'SIGTERM'] });
+    expect(code, stderr).to.equal(130);
+    const summary = lines.find((l) => l.msg === 'summary') as Line & { generated: number; forced: boolean };
+    expect(summary, 'summary line').to.exist;
+    expect(summary.forced).to.equal(true);
+    expect(summary.generated).to.be.greaterThan(0);
+  });
+
+  it('a signal during start-up says so in one line and exits 130', async () => {
+    // 'starting engine' comes before the threads' warm-up, which takes far longer than a signal's delivery.
+    const { code, lines, stderr } = await run(['--duration', '0', '--metrics', 'json', '--workers', '1'], { interruptOn: (l) => l.msg === 'starting engine' });
+    expect(code, stderr).to.equal(130);
+    expect(lines.filter((l) => l.msg === 'interrupted during start-up')).to.have.length(1);
+    expect(lines.some((l) => l.msg?.startsWith('threads warm'))).to.equal(false);
+  });
+
+  it('warns once at start when --ring-slots is below 1024', async () => {
+    const { code, lines, stderr } = await run(['--duration', '1', '--metrics', 'json', '--rate', '20000', '--workers', '1', '--ring-slots', '2']);
+    expect(code, stderr).to.equal(0);
+    expect(lines.filter((l) => String(l.msg).startsWith('--ring-slots 2 is below 1024'))).to.have.length(1);
+  });
+
+  for (const flag of ['--help', '-h']) {
+    it(`${flag} prints every option with the values it accepts and exits 0`, () => {
+      const r = spawnSync(launcher, [flag], { cwd: root, encoding: 'utf8', timeout: 20_000 });
+      expect(r.status, r.stderr).to.equal(0);
+      expect(r.stdout).to.match(/^usage: /);
+      expect(r.stdout).to.include('--workers').and.include('accepts an integer from 1 to 256');
+    });
+  }
+
   const configs: Array<[string[], number, number]> = [
     [['--wait', 'block', '--workers', '1', '--sources', '1'], 1, 1],
     [['--wait', 'yield', '--workers', '3', '--sources', '2', '--burst', '5x1/2'], 3, 2],
@@ -145,10 +180,15 @@ describe('launcher (taskset.sh)', function () {
     [['--sources', '2.5'], '--sources'],
     [['--sources', '9', '--symbols', '8'], '--sources'],
     [['--cores', '1-999999999'], '--cores'],
+    [['--workers', '1000'], '--workers'],
+    [['--workers', '256', '--sources', '1'], '--workers'],
+    [['--rate', 'max', '--burst', '2x1/2'], '--burst'],
+    [['--orders', 'off'], '--orders'],
   ];
   for (const [args, option] of bad) {
     it(`exits 2 naming ${option} for ${args.join(' ')}`, () => {
-      const r = spawnSync(launcher, args, { cwd: root, encoding: 'utf8' });
+      // Bounded: an option wrongly accepted would start a run (a run until a signal, or hundreds of threads).
+      const r = spawnSync(launcher, args, { cwd: root, encoding: 'utf8', timeout: 20_000 });
       expect(r.status).to.equal(2);
       const lines = r.stderr.trim().split('\n');
       expect(lines).to.have.length(1);

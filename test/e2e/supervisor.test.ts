@@ -6,7 +6,10 @@
 import { expect } from 'chai';
 import pino from 'pino';
 import { parseEngineOptions, type EngineOptions } from '../../core/config/engine-options.js';
+import { monotonicClock } from '../../core/clock/monotonic-clock.js';
+import { assembleEngine } from '../../engine/assembly.js';
 import { startEngine } from '../../engine/engine.js';
+import { Supervisor } from '../../engine/supervisor.js';
 
 interface Metrics { msg: string; accepted: number; rejected: number }
 
@@ -37,5 +40,19 @@ describe('supervisor', function () {
     expect(summary.decided, 'orders decided after the kill').to.be.greaterThan(beforeKill);
     expect(summary.lost).to.equal(0);
     expect(summary.decided).to.equal(summary.generated);
+  });
+
+  it('start() fails at once, naming the thread and its error, when a thread dies while starting', async () => {
+    const opts = parseEngineOptions(['--workers', '1', '--sources', '1', '--metrics', 'json'], 2, false) as EngineOptions;
+    const asm = assembleEngine(opts, monotonicClock(), 'warn');
+    // A source whose warm-up gets a buffer that is not an instrument table throws when it attaches it.
+    const broken = { ...asm.sourceConfigs[0], warmUp: { ...asm.sourceConfigs[0].warmUp, instrumentTable: new SharedArrayBuffer(64) } };
+    const fatal: string[] = [];
+    const supervisor = new Supervisor(asm.workerConfigs, [broken], pino({ level: 'silent' }), (reason) => fatal.push(reason));
+    let failure: Error | undefined;
+    await supervisor.start().catch((e: Error) => (failure = e));
+    await supervisor.stop(100); // the worker, warm and waiting for traffic, is terminated
+    expect(failure?.message).to.match(/^source 0 died \(exit code 1: .*instrument/i);
+    expect(fatal, 'a run that never began is not stopped: start() reports it').to.deep.equal([]);
   });
 });
