@@ -15,7 +15,8 @@ export class HeartbeatAgent implements Agent {
   /** Last heartbeat sequence echoed by each worker (-1: none yet). */
   readonly echoed: Float64Array;
   private beat = 0;
-  private next: number;
+  /** Due time of the next beat; the first one is sent on the first pass. */
+  private next = -Infinity;
 
   constructor(
     private readonly dispatcher: Dispatcher,
@@ -24,7 +25,6 @@ export class HeartbeatAgent implements Agent {
     private readonly periodNs: number,
   ) {
     this.echoed = new Float64Array(echoes.length).fill(-1);
-    this.next = clock.nowNs() + periodNs;
   }
 
   doWork(): number {
