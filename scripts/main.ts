@@ -61,7 +61,7 @@ try {
 const summary = await run.done;
 const lost = summary.lost as number;
 if (summary.fatal) {
-  process.stderr.write(`bot4: a thread failed: ${String(summary.fatal)}\n`);
+  process.stderr.write(`bot4: the engine stopped: ${String(summary.fatal)}\n`);
   process.exit(3);
 }
 if (lost > 0) {
