@@ -38,8 +38,14 @@ function timedNap(ms: number): void {
   Atomics.wait(NAP_CELL, 0, 0, ms);
 }
 
+/** Strategies as small integers for the idle path: a strategy name that came through workerData is a non-internalised string, and comparing it deoptimised code optimised on literals. */
+const SPIN = 0;
+const YIELD = 1;
+const BLOCK = 2;
+
 export class IdleStrategy {
   private idleSpins = 0;
+  private readonly kind: number;
 
   /**
    * `doorbell` is the thread's own (required for block); `maxSleepMs` bounds a
@@ -53,27 +59,23 @@ export class IdleStrategy {
     private readonly nap: (ms: number) => void = timedNap,
   ) {
     if (strategy === 'block' && doorbell === null) throw new RangeError('the block wait strategy needs a doorbell');
+    this.kind = strategy === 'spin' ? SPIN : strategy === 'yield' ? YIELD : BLOCK;
   }
 
   /** After a pass with no work. */
   idle(agent: WorkSource): void {
-    switch (this.strategy) {
-      case 'spin':
-        return;
-      case 'yield':
-        if (++this.idleSpins < YIELD_SPINS) return;
-        this.idleSpins = 0;
-        this.nap(YIELD_NAP_MS);
-        return;
-      case 'block': {
-        const bell = this.doorbell as Doorbell;
-        bell.arm();
-        if (agent.doWork() !== 0) bell.disarm();
-        else if (agent.sleepBoundMs !== undefined && agent.sleepBoundMs[0] < this.maxSleepMs) bell.sleep(agent.sleepBoundMs[0]);
-        else bell.sleep(this.maxSleepMs);
-        return;
-      }
+    if (this.kind === SPIN) return;
+    if (this.kind === YIELD) {
+      if (++this.idleSpins < YIELD_SPINS) return;
+      this.idleSpins = 0;
+      this.nap(YIELD_NAP_MS);
+      return;
     }
+    const bell = this.doorbell as Doorbell;
+    bell.arm();
+    if (agent.doWork() !== 0) bell.disarm();
+    else if (agent.sleepBoundMs !== undefined && agent.sleepBoundMs[0] < this.maxSleepMs) bell.sleep(agent.sleepBoundMs[0]);
+    else bell.sleep(this.maxSleepMs);
   }
 
   /** After a pass that did work. */

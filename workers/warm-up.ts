@@ -61,7 +61,7 @@ export interface WarmUpResult {
  * echoes drained. Rarely taken branches that warm-up never saw cost a
  * deoptimisation, and unoptimised code boxes doubles: garbage after warm-up.
  */
-function miniMain(link: LinkBuffers, symbols: number, clock: MonotonicClock): Agent {
+function miniMain(link: LinkBuffers, symbols: number, clock: MonotonicClock): Agent & { shutdown(): void } {
   const control = new Dispatcher([link.toWorker], symbols, 'spin');
   const echoes = new RingConsumer(link.fromWorker);
   let passes = 0;
@@ -77,6 +77,10 @@ function miniMain(link: LinkBuffers, symbols: number, clock: MonotonicClock): Ag
       control.markStale(beat % symbols, clock.reading[0]);
       control.publishAll();
       return n + 1;
+    },
+    /** The worker's last frame, as at the end of a run. */
+    shutdown(): void {
+      while (!control.sendControl(0, ControlOp.Shutdown, 0, clock.nowNs()));
     },
   };
 }
@@ -134,17 +138,20 @@ export function warmUp(spec: WarmUpSpec, clock: MonotonicClock): WarmUpResult {
     // kinds of agent here, so neither thread deoptimises it later). One source pass, then worker
     // passes enough to drain all it wrote: one thread plays every part, so no ring may stay full.
     const sourceRunner = new AgentRunner(source, idle, clock, enough, 1);
+    // Deadlines: the worker's always due at a slice's end, the source's never, so both ends of a slice are warm.
     while (sourceRunner.runSlice(Infinity) !== SliceEnd.done) {
-      workerRunner.runSlice(Infinity);
+      workerRunner.runSlice(0);
       main.doWork();
     }
     Atomics.store(view.commands, SourceCommand.stop, 1);
     const drainRunner = new AgentRunner(source, idle, clock, () => source.done, 1);
     while (drainRunner.runSlice(Infinity) !== SliceEnd.done) {
-      workerRunner.runSlice(Infinity);
+      workerRunner.runSlice(0);
       main.doWork();
     }
     orders += view.f64[SourceStat.generated];
   }
+  main.shutdown();
+  new AgentRunner(worker, idle, clock, () => worker.done).runSlice(Infinity);
   return { orders, ns: clock.nowNs() - started };
 }

@@ -21,7 +21,11 @@ import type { Agent } from './agent.js';
 /** Most duty cycles in one slice by default; a spinning poll costs tens of ns, so a slice lasts microseconds to a few ms. */
 const SLICE_CYCLES = 1024;
 
-/** How a slice ended. */
+/**
+ * How a slice ended. runSlice returns these as literals: a property load
+ * that warm-up never executed (a deadline it never reached) deoptimised the
+ * runner on its first real deadline.
+ */
 export const SliceEnd = { more: 0, due: 1, done: 2 } as const;
 
 export class AgentRunner {
@@ -46,7 +50,7 @@ export class AgentRunner {
     const agent = this.agent;
     const clock = this.clock;
     for (let c = 0; c < this.sliceCycles; c++) {
-      if (this.finished()) return SliceEnd.done;
+      if (this.finished()) return 2; // SliceEnd.done
       if (agent.doWork() !== 0) {
         this.idle.reset();
         continue;
@@ -55,10 +59,10 @@ export class AgentRunner {
       if (this.block) {
         // A blocked thread may have slept up to its bound: look at the clock after each sleep.
         clock.update();
-        if (clock.reading[0] >= untilNs) return SliceEnd.due;
+        if (clock.reading[0] >= untilNs) return 1; // SliceEnd.due
       }
     }
     clock.update();
-    return clock.reading[0] >= untilNs ? SliceEnd.due : SliceEnd.more;
+    return clock.reading[0] >= untilNs ? 1 : 0; // SliceEnd.due, SliceEnd.more
   }
 }
