@@ -4,7 +4,7 @@
  * file across a restart (same day, earlier day, a crash mid-write, corrupt).
  */
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -181,13 +181,16 @@ describe('trading day', () => {
     expect(existsSync(join(dir, STATE_TMP_NAME)), 'the next write replaces the leftover').to.equal(false);
   });
 
-  it('a corrupt or invalid file stops the start with one line, and is left as it was', () => {
+  it('an unreadable, corrupt or invalid file stops the start with one line, and is left as it was', () => {
     const dir = newDir();
     const cases: Array<[string, RegExp]> = [
       ['{"version":1,', /^state file .*state\.json: invalid JSON \(.*\); fix or remove it$/],
       [JSON.stringify({ version: 2, dayStart: '2026-12-03T00:00:00.000Z', dailyPnl: 0, tradingState: 'ACTIVE', kill: null, writtenAt: '2026-12-03T00:00:00.000Z' }), /^state file .*state\.json: version: .*; fix or remove it$/],
       [JSON.stringify({ version: 1, dayStart: '2026-12-03T00:00:00.000Z', dailyPnl: 'x', tradingState: 'ACTIVE', kill: null, writtenAt: '2026-12-03T00:00:00.000Z' }), /^state file .*state\.json: dailyPnl: .*; fix or remove it$/],
     ];
+    const unreadable = newDir();
+    mkdirSync(stateFilePath(unreadable)); // readFileSync then fails with EISDIR, as an unreadable file would
+    expect(() => new Rig(unreadable, { ms: T0 }).day.start()).to.throw(StateFileError, /^state file .*state\.json: cannot read \(EISDIR\)$/);
     for (const [text, message] of cases) {
       writeFileSync(stateFilePath(dir), text);
       const r = new Rig(dir, { ms: T0 });
