@@ -17,6 +17,8 @@ import { CompositeAgent } from '../core/agent/agent.js';
 import type { EngineOptions } from '../core/config/engine-options.js';
 import { BreakerWatcher } from '../core/breaker/breaker-watcher.js';
 import { LimitsLoader } from './limits-loader.js';
+import { KillSwitchControl } from './kill-switch.js';
+import { TradingDay } from './trading-day.js';
 import { Dispatcher } from '../core/dispatch/dispatcher.js';
 import { RateLimiters } from '../core/limits/rate-limiter.js';
 import { FeedClient } from '../core/feed/feed-client.js';
@@ -62,6 +64,8 @@ export interface EngineRun {
   summaryNow(): Record<string, unknown>;
   supervisor: Supervisor;
   assembly: EngineAssembly;
+  /** The kill switch, for the control plane: kill(note), releaseKill(). */
+  killSwitch: KillSwitchControl;
 }
 
 export async function startEngine(opts: EngineOptions, log: Logger): Promise<EngineRun> {
@@ -77,7 +81,13 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
   const { risk } = asm;
   const limiters = new RateLimiters(risk.limiters);
   const breakerWatcher = new BreakerWatcher(risk.registry);
-  const limitsLoader = new LimitsLoader(opts.limits.path, opts.limits.initial, risk, log).watch();
+  const limitsLoader = new LimitsLoader(opts.limits.path, opts.limits.initial, risk, log);
+  const killSwitch = new KillSwitchControl(risk, log);
+  // Before any thread starts and before the reload watch: the day's loss and a kill are in the ledger
+  // before the first order, and a state file that cannot be used stops the start (exit 3) with nothing to undo.
+  const tradingDay = new TradingDay({ risk, kill: killSwitch, stateDir: opts.stateDir, rollUtc: () => limitsLoader.current().account.dayRollUtc, wallClockMs: Date.now, log });
+  tradingDay.start();
+  limitsLoader.watch();
   const mainDispatcher = new Dispatcher(asm.mainLinks.map((l) => l.toWorker), asm.instruments.length, opts.wait, asm.mainLinks.map((l) => l.workerDoorbell));
   const echoes = asm.mainLinks.map((l) => new RingConsumer(l.fromWorker));
   const workerViews = asm.workerConfigs.map((c) => workerStatsView(c.stats));
@@ -164,6 +174,7 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
         breakerWatcher.logTransitions(log);
       }),
       new PeriodicAgent('reporter', clock, SECOND_NS, (now) => reporter.report(now)),
+      new PeriodicAgent('trading-day', clock, SECOND_NS, () => tradingDay.poll()),
     ]),
     clock,
     opts.feed ? IDLE_MS_FEED : IDLE_MS,
@@ -216,6 +227,7 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
     await supervisor.stop(STOP_TIMEOUT_MS);
     heartbeat.drainEchoes();
     limitsLoader.close();
+    tradingDay.poll(); // the day's last PnL, after the workers' last fills
     const end = clock.nowNs();
     reporter.report(end);
     const summary = reporter.summary(end, {
@@ -252,5 +264,5 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
     finish(summary);
   }
 
-  return { done, stop, summaryNow: () => reporter.summary(clock.nowNs(), { forced: true }), supervisor, assembly: asm };
+  return { done, stop, summaryNow: () => reporter.summary(clock.nowNs(), { forced: true }), supervisor, assembly: asm, killSwitch };
 }

@@ -4,7 +4,8 @@
  * risk-state.ts laid out at start. A file that fails validation, or asks
  * for a change the running layout cannot take (a window size, a quantum, the
  * set of rate limiters), is refused with one line and the old limits stay.
- * Every applied change is logged with each value that changed, old -> new.
+ * Every applied change is logged with each value that changed, old -> new,
+ * and a changed daily loss limit is enforced at once (kill-switch.ts).
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
@@ -15,6 +16,7 @@ import { LimitsConfigError, readLimitsConfig, symbolLimitRows, venueBreakerSetti
 import { applyLimiterChange, compileLimiters, limiterChangeBlocker } from '../core/limits/rate-limiter.js';
 import { writeLimitsTable } from '../core/risk/limits-table.js';
 import { VENUE_NAMES } from '../core/venue/venue.js';
+import { KillSwitchControl } from './kill-switch.js';
 import type { RiskState } from './risk-state.js';
 
 /** Leaf values by dotted path, for the change log. */
@@ -54,6 +56,7 @@ export class LimitsLoader {
   private watcher: FSWatcher | undefined;
   private debounce: NodeJS.Timeout | undefined;
   private readonly onHup = (): void => void this.reload('SIGHUP');
+  private readonly kill: KillSwitchControl;
 
   constructor(
     readonly path: string,
@@ -62,7 +65,7 @@ export class LimitsLoader {
     private readonly logger: Logger,
   ) {
     this.config = initial.config;
-    this.text = initial.text;
+    this.text = initial.text;    this.kill = new KillSwitchControl(state, logger);
   }
 
   /** The limits in force. */
@@ -94,6 +97,9 @@ export class LimitsLoader {
     this.config = next.config;
     this.text = next.text;
     this.logger.info({ trigger, changes }, `limits config ${this.path} applied (${trigger}): ${changes.length} change(s)${changes.length ? ': ' + changes.join('; ') : ''}`);
+    // A new daily loss limit may already be passed by the day's loss (trip now, not at the next
+    // losing fill), or no longer be reached (a daily-loss kill lifts).
+    this.kill.enforceDailyLoss(`limits reload (${trigger})`);
     return 'applied';
   }
 

@@ -6,7 +6,7 @@
  *              position) or HALTED (none). Written by main from the limits config.
  *   bits 8-15  kill reason, 0 = not killed. Set once by whichever thread trips
  *              the kill switch first (operator, daily loss limit, supervisor);
- *              cleared only by main (release()).
+ *              cleared only by main (release()); main may replace the reason (force()).
  *
  * A worker's check is one plain read of the word: word === ACTIVE, word === REDUCING, or
  * anything else means HALTED, so a kill reaches every worker at once, in the
@@ -76,6 +76,22 @@ export class TradingState implements KillSwitch {
         this.f64[Header.killedAtNsF64] = nowNs === undefined ? this.clock.nowNs() : nowNs;
         return true;
       }
+    }
+  }
+
+  /**
+   * Main: puts the kill switch in force with `reason`, replacing the reason of a kill already in
+   * force: an operator's kill must outlast the daily-loss kill it lands on, which the day roll
+   * releases. Returns the reason it replaced, 0 when the switch was not tripped.
+   */
+  force(reason: number, nowNs?: number): number {
+    if (!(reason >= 1 && reason <= 0xff)) throw new RangeError(`kill reason must be 1..255, got ${reason}`);
+    for (;;) {
+      const w = Atomics.load(this.i32, Header.trading);
+      if (Atomics.compareExchange(this.i32, Header.trading, w, (w & MODE_MASK) | (reason << KILL_SHIFT)) !== w) continue;
+      const was = (w & KILL_MASK) >>> KILL_SHIFT;
+      if (was === 0) this.f64[Header.killedAtNsF64] = nowNs === undefined ? this.clock.nowNs() : nowNs;
+      return was;
     }
   }
 

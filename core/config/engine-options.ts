@@ -107,6 +107,7 @@ export const OPTION_SPECS = {
   orders: { schema: z.enum(['on', 'off']), accepts: 'on|off', help: 'generate orders (default on); with a feed they are priced off its live references' },
   'seq-check': { schema: z.enum(['contiguous', 'monotonic']), accepts: 'contiguous|monotonic', help: "feed sequence check: any jump is a gap (default; the simulator, Coinbase), or only repeats and regressions (real Binance bookTicker 'u')" },
   'stale-ms': { schema: int(10, 600_000), accepts: 'milliseconds from 10 to 600000', help: 'feed silence after which its reference prices are stale (default 2000)' },
+  'state-dir': { schema: z.string().min(1), accepts: 'a directory (created if missing)', help: 'where state.json keeps the trading day\'s realized PnL, the trading mode and a kill across restarts (default ./state)' },
   help: { schema: z.literal('true'), accepts: 'no value (or -h)', help: 'print this help' },
 } satisfies Record<string, OptionSpec>;
 
@@ -141,6 +142,8 @@ export interface EngineOptions {
   orders: boolean;
   /** The limits config file, read and validated here (a bad one is an option error, exit 2). */
   limits: { path: string; initial: { config: LimitsConfig; text: string } };
+  /** Directory of the state file (engine/state-file.ts), read at start and written as the state changes. */
+  stateDir: string;
 }
 
 export class OptionError extends Error {}
@@ -241,6 +244,7 @@ export function parseEngineOptions(argv: readonly string[], machineCores: number
     batch: (get('batch') as number | undefined) ?? 256,
     liveOrders: (get('live-orders') as number | undefined) ?? 65536,
     limits: loadLimits(raw.get('limits')),
+    stateDir: (get('state-dir') as string | undefined) ?? 'state',
     feed,
     orders,
   };

@@ -50,6 +50,8 @@ export const limitsConfigSchema = z
       /** Fixed-point quanta of the exposure ledger; fixed at start (a change needs a restart). */
       exposureQuantum: positive.default(1),
       pnlQuantum: positive.default(0.01),
+      /** UTC time of day (HH:MM) at which the trading day rolls: realized PnL starts again from 0. */
+      dayRollUtc: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM, 00:00 to 23:59 (UTC)').default('00:00'),
     }),
     symbolDefaults: symbolLimitsSchema,
     /** Per engine symbol name (e.g. BTC/USDT): fields that differ from symbolDefaults. */
