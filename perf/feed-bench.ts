@@ -9,6 +9,9 @@
  * Options: --rate R (simulator messages/s, default 100000) --seconds S (10) --warmup S (3) --wait W (yield)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import WebSocket from 'ws';
@@ -41,7 +44,7 @@ interface Line { msg: string; elapsedS: number; tickLatencyUs: { count: number; 
 
 async function bot4(rate: number, seconds: number, wait: string, warmup: number) {
   const sim = await startSim(rate, seconds + 5);
-  const child = spawn(`${root}taskset.sh`, ['--feed', sim.url, '--venue', 'binance', '--subscribe', SYMBOLS.join(','), '--orders', 'off', '--workers', '1', '--wait', wait, '--duration', String(seconds), '--metrics', 'json'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(`${root}taskset.sh`, ['--feed', sim.url, '--venue', 'binance', '--subscribe', SYMBOLS.join(','), '--orders', 'off', '--workers', '1', '--wait', wait, '--duration', String(seconds), '--metrics', 'json', '--state-dir', mkdtempSync(join(tmpdir(), 'bot4-bench-state-'))], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   await new Promise((r) => child.on('close', r));

@@ -5,13 +5,18 @@
  * (scrape). The engine benches (e2e, scale, scrape) measure through it.
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/** Each run gets a state directory of its own: a bench must not start inside an earlier run's trading day. */
 export function runLauncher<Line>(args: string[], onLine?: (line: Line) => void): Promise<Line[]> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'bot4-bench-state-'));
   return new Promise((resolve, reject) => {
-    const child = spawn(`${REPO_ROOT}taskset.sh`, [...args, '--metrics', 'json'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(`${REPO_ROOT}taskset.sh`, [...args, '--metrics', 'json', '--state-dir', stateDir], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     const lines: Line[] = [];
     let partial = '';
     const take = (text: string) => {
@@ -27,6 +32,7 @@ export function runLauncher<Line>(args: string[], onLine?: (line: Line) => void)
     });
     child.on('close', (code) => {
       take(partial);
+      rmSync(stateDir, { recursive: true, force: true });
       if (code !== 0) reject(new Error(`taskset.sh ${args.join(' ')} exited ${code}`));
       else resolve(lines);
     });

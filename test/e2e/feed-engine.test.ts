@@ -9,6 +9,7 @@
 import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { scratchStateArgs } from './fixtures/scratch-state.js';
 import { FeedSim } from '../../sim/feed/feed-sim-server.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -23,7 +24,7 @@ describe('feed through the engine', function () {
     const sim = await FeedSim.start({ venue: 'binance', rate: 2000, symbols: 4, durationMs: 60_000 });
     try {
       const args = ['--feed', sim.url('/ws'), '--venue', 'binance', '--subscribe', 'BTC/USDT,ETH/USDT,SOL/USDT,BNB/USDT', '--stale-ms', '500', '--rate', '5000', '--duration', '0', '--metrics', 'json', '--workers', '2'];
-      const child = spawn(`${root}taskset.sh`, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(`${root}taskset.sh`, [...args, ...scratchStateArgs()], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
       const lines: Array<Record<string, any>> = [];
       let partial = '';
       let err = '';

@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { scratchStateArgs } from './fixtures/scratch-state.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const launcher = `${root}taskset.sh`;
@@ -21,7 +22,7 @@ function parseLines(stdout: string): Line[] {
  */
 function run(args: string[], opts: { interruptOn?: (l: Line) => boolean; signals?: NodeJS.Signals[] } = {}): Promise<{ code: number | null; lines: Line[]; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(launcher, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(launcher, [...args, ...scratchStateArgs()], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     let interrupted = false;

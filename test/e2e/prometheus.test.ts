@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { scratchStateArgs } from './fixtures/scratch-state.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const launcher = `${root}taskset.sh`;
@@ -32,7 +33,7 @@ async function freePort(): Promise<number> {
 /** Runs the launcher; `onLine` sees each JSON stdout line as it comes. */
 function run(args: string[], onLine: (l: Line) => void = () => undefined): Promise<{ code: number | null; lines: Line[]; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(launcher, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(launcher, [...args, ...scratchStateArgs()], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     const lines: Line[] = [];
     let partial = '';
     let stderr = '';

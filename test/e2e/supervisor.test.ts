@@ -9,6 +9,7 @@ import { parseEngineOptions, type EngineOptions } from '../../core/config/engine
 import { monotonicClock } from '../../core/clock/monotonic-clock.js';
 import { assembleEngine } from '../../engine/assembly.js';
 import { startEngine } from '../../engine/engine.js';
+import { scratchStateArgs } from './fixtures/scratch-state.js';
 import { Supervisor } from '../../engine/supervisor.js';
 
 interface Metrics { msg: string; accepted: number; rejected: number }
@@ -26,7 +27,7 @@ describe('supervisor', function () {
       while (!cond()) await new Promise((r) => setTimeout(r, 20));
     };
 
-    const opts = parseEngineOptions(['--workers', '2', '--rate', '100000', '--duration', '0', '--metrics', 'json'], 2, false) as EngineOptions;
+    const opts = parseEngineOptions(['--workers', '2', '--rate', '100000', '--duration', '0', '--metrics', 'json', ...scratchStateArgs()], 2, false) as EngineOptions;
     // The workers log at the level the engine's log reports: 'warn' keeps their start and stop lines out of the test's output.
     const run = await startEngine(opts, new Proxy(log, { get: (t, k, r) => (k === 'level' ? 'warn' : Reflect.get(t, k, r)) }));
     await until(() => decidedSoFar() > 0); // orders flow
@@ -43,7 +44,7 @@ describe('supervisor', function () {
   });
 
   it('start() fails at once, naming the thread and its error, when a thread dies while starting', async () => {
-    const opts = parseEngineOptions(['--workers', '1', '--sources', '1', '--metrics', 'json'], 2, false) as EngineOptions;
+    const opts = parseEngineOptions(['--workers', '1', '--sources', '1', '--metrics', 'json', ...scratchStateArgs()], 2, false) as EngineOptions;
     const asm = assembleEngine(opts, monotonicClock(), 'warn');
     // A source whose warm-up gets a buffer that is not an instrument table throws when it attaches it.
     const broken = { ...asm.sourceConfigs[0], warmUp: { ...asm.sourceConfigs[0].warmUp, instrumentTable: new SharedArrayBuffer(64) } };
