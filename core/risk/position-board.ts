@@ -39,7 +39,8 @@ export const POSITION_BOARD: LayoutId = { name: 'position board', magic: 0x504f5
 const ROW_F64 = CACHE_LINE_BYTES >> 3;
 /** float64 offsets in a row (0 holds the int32 seq). */
 export const PositionField = { position: 1, avgPrice: 2, realizedPnl: 3, refMid: 4, openOrders: 5, openNotional: 6 } as const;
-const FIELDS = 6;
+/** Length of a scratch row for write(): the fields' offsets plus the unused 0. */
+export const ROW_FIELDS = 7;
 const SYMBOLS = HEADER_FIELDS_BYTE >> 2;
 
 function boardBytes(symbols: number): number {
@@ -74,8 +75,12 @@ export class PositionBoardWriter {
     this.f64 = new Float64Array(sab, HEADER_BYTES);
   }
 
-  /** Writes symbol s's row as one version. Values by position: no object, no boxing. */
-  write(s: number, position: number, avgPrice: number, realizedPnl: number, refMid: number, openOrders: number, openNotional: number): void {
+  /**
+   * Writes symbol s's row as one version, from `row[PositionField.x]` (a scratch row of
+   * ROW_FIELDS float64, index 0 unused): doubles passed as arguments to a call V8 does not
+   * inline would be boxed, so they travel in a typed array.
+   */
+  write(s: number, row: Float64Array): void {
     const seqAt = s * (ROW_F64 * 2);
     const o = s * ROW_F64;
     // Plain read: this thread is the row's only writer. Rounded up to even: a worker that died
@@ -83,12 +88,7 @@ export class PositionBoardWriter {
     const v = (this.i32[seqAt] + 1) & ~1;
     Atomics.store(this.i32, seqAt, v + 1);
     const f = this.f64;
-    f[o + PositionField.position] = position;
-    f[o + PositionField.avgPrice] = avgPrice;
-    f[o + PositionField.realizedPnl] = realizedPnl;
-    f[o + PositionField.refMid] = refMid;
-    f[o + PositionField.openOrders] = openOrders;
-    f[o + PositionField.openNotional] = openNotional;
+    for (let k = 1; k < ROW_FIELDS; k++) f[o + k] = row[k];
     Atomics.store(this.i32, seqAt, v + 2);
   }
 }
@@ -105,15 +105,19 @@ export interface PositionRow {
   torn?: true;
 }
 
-/** Reads of a row that find it mid-write before read() gives up and says so. */
-const MAX_TRIES = 100_000;
+/**
+ * How long read() retries a row that stays mid-write before it gives up and says so. A write
+ * takes ns, but its thread can be preempted between the two seq stores for a scheduler slice
+ * (ms) where threads share a core; only a writer that died there keeps it odd for longer.
+ */
+const MAX_READ_MS = 50;
 
 /** Main's side: consistent copies of rows. */
 export class PositionBoardReader {
   readonly symbols: number;
   private readonly i32: Int32Array;
   private readonly f64: Float64Array;
-  private readonly scratch = new Float64Array(FIELDS + 1);
+  private readonly scratch = new Float64Array(ROW_FIELDS);
 
   constructor(sab: SharedArrayBuffer) {
     this.symbols = attachPositionBoard(sab);
@@ -127,11 +131,17 @@ export class PositionBoardReader {
     const o = s * ROW_F64;
     const t = this.scratch;
     let consistent = false;
+    let deadline = 0;
     // Bounded: main must never hang on a row whose writer died between its two seq stores.
-    for (let tries = 0; tries < MAX_TRIES && !consistent; tries++) {
+    for (let tries = 1; !consistent; tries++) {
       const v1 = Atomics.load(this.i32, seqAt);
-      for (let k = 1; k <= FIELDS; k++) t[k] = this.f64[o + k];
+      for (let k = 1; k < ROW_FIELDS; k++) t[k] = this.f64[o + k];
       consistent = (v1 & 1) === 0 && Atomics.load(this.i32, seqAt) === v1;
+      if (!consistent && (tries & 1023) === 0) {
+        const now = performance.now();
+        if (deadline === 0) deadline = now + MAX_READ_MS;
+        else if (now > deadline) break;
+      }
     }
     return {
       position: t[PositionField.position],

@@ -6,7 +6,7 @@
  * write. Allocation-free: the touched list is preallocated, one slot per symbol.
  * Single-threaded: owned by the worker that owns the symbols.
  */
-import { PositionBoardWriter } from './position-board.js';
+import { PositionBoardWriter, PositionField, ROW_FIELDS } from './position-board.js';
 import type { PositionBook } from './position-book.js';
 import type { ReferenceBook } from './reference-book.js';
 
@@ -14,6 +14,7 @@ export class PositionPublisher {
   private readonly board: PositionBoardWriter;
   private readonly touched: Uint8Array;
   private readonly list: Int32Array;
+  private readonly row = new Float64Array(ROW_FIELDS);
   private count = 0;
 
   constructor(
@@ -46,7 +47,14 @@ export class PositionPublisher {
       const ask = book.ask[s];
       // The mid when the book has both sides, else the last trade (NaN before any tick).
       const mid = bid === bid && ask === ask ? (bid + ask) / 2 : book.last[s];
-      this.board.write(s, pb.position[s], pb.avgPrice[s], pb.realizedPnl[s], mid, pb.openOrders[s], pb.openNotional[s]);
+      const row = this.row;
+      row[PositionField.position] = pb.position[s];
+      row[PositionField.avgPrice] = pb.avgPrice[s];
+      row[PositionField.realizedPnl] = pb.realizedPnl[s];
+      row[PositionField.refMid] = mid;
+      row[PositionField.openOrders] = pb.openOrders[s];
+      row[PositionField.openNotional] = pb.openNotional[s];
+      this.board.write(s, row);
     }
     this.count = 0;
   }
