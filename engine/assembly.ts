@@ -11,6 +11,7 @@
  */
 import type { EngineOptions } from '../core/config/engine-options.js';
 import { createRiskState, type RiskState } from './risk-state.js';
+import { createPositionBoard } from '../core/risk/position-board.js';
 import type { MonotonicClock } from '../core/clock/monotonic-clock.js';
 import { DEFAULT_LOAD, reservedSymbols } from '../core/generator/order-generator.js';
 import { writeInstrumentTable, type Instrument } from '../core/instruments/instrument.js';
@@ -33,6 +34,8 @@ export interface EngineAssembly {
   instruments: Instrument[];
   instrumentTable: SharedArrayBuffer;
   risk: RiskState;
+  /** The position board: every worker writes its own symbols' rows; main reads them. */
+  positions: SharedArrayBuffer;
   /** main -> worker w links. */
   mainLinks: LinkBuffers[];
   workerConfigs: EngineWorkerConfig[];
@@ -49,6 +52,7 @@ export function assembleEngine(opts: EngineOptions, clock: MonotonicClock, logLe
   const instrumentTable = createInstrumentTable(instruments.length);
   writeInstrumentTable(instrumentTable, instruments);
   const risk = createRiskState(opts.limits.initial.config, instruments.map((i) => i.name), clock);
+  const positions = createPositionBoard(instruments.length);
   const riskBuffers = { table: risk.table, board: risk.board, ledger: risk.ledger, limiters: risk.limiters };
   const logFd = opts.metrics === 'json' ? 1 : 2;
   const load = { badFraction: opts.badFraction, ticksPerOrder: opts.tickRatio, marketFraction: DEFAULT_LOAD.marketFraction };
@@ -84,6 +88,7 @@ export function assembleEngine(opts: EngineOptions, clock: MonotonicClock, logLe
     maxBatch: opts.batch,
     liveOrderCapacity: opts.liveOrders,
     risk: riskBuffers,
+    positions,
     wait: opts.wait,
     warmUp,
     logFd,
@@ -119,5 +124,5 @@ export function assembleEngine(opts: EngineOptions, clock: MonotonicClock, logLe
     logFd,
     logLevel,
   }));
-  return { instruments, instrumentTable, risk, mainLinks, workerConfigs, sourceConfigs, mids };
+  return { instruments, instrumentTable, risk, positions, mainLinks, workerConfigs, sourceConfigs, mids };
 }

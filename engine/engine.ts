@@ -39,6 +39,8 @@ import { Reporter } from './agents/reporter.js';
 import { riskColumn, riskLine } from './agents/risk-metrics.js';
 import { PrometheusExporter } from './metrics/prometheus-exporter.js';
 import { Supervisor } from './supervisor.js';
+import { startControlPlane } from './control/control-plane.js';
+import { PositionsView } from './control/positions.js';
 
 const SECOND_NS = 1e9;
 /**
@@ -135,7 +137,7 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
       mainGc,
       mainConflatedTicks: () => mainDispatcher.conflatedTicks,
       extra: () => ({ risk: riskLine(risk, breakerWatcher), ...(marketFeed ? { feed: { state: marketFeed.state, ...marketFeed.stats.snapshot() } } : {}) }),
-      column: () => ['risk', riskColumn(riskLine(risk, breakerWatcher)), 22],
+      column: () => ['risk', riskColumn(riskLine(risk, breakerWatcher), positions.snapshot().totals.unrealizedPnl), 22],
     },
     opts.metrics,
     log,
@@ -155,6 +157,14 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
       },
     );
   }
+  const positions = new PositionsView(asm.positions, risk.symbols);
+  const control = startControlPlane({ risk, killSwitch, riskLine: () => riskLine(risk, breakerWatcher), limits: limitsLoader, positions, log }, opts.controlPort, log);
+  control.listening.catch((err: Error) => {
+    // As --metrics-port: asked for and not served is a failed start.
+    fatal = `--control-port ${opts.controlPort}: ${err.message}`;
+    log.error({ port: opts.controlPort }, fatal);
+    stop(fatal);
+  });
   const heartbeat = new HeartbeatAgent(mainDispatcher, echoes, clock, SECOND_NS);
   const flushTicks = {
     name: 'market-flush',
@@ -226,6 +236,7 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
     }
     await supervisor.stop(STOP_TIMEOUT_MS);
     heartbeat.drainEchoes();
+    await control.close();
     limitsLoader.close();
     tradingDay.poll(); // the day's last PnL, after the workers' last fills
     const end = clock.nowNs();
@@ -256,6 +267,7 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
       }),
       heartbeatsEchoed: Array.from(heartbeat.echoed),
       risk: riskLine(risk, breakerWatcher),
+      positions: positions.snapshot().totals,
       ...(marketFeed ? { feed: marketFeed.stats.snapshot() } : {}),
       ...(fatal ? { fatal } : {}),
     });

@@ -50,6 +50,13 @@ function restartNeeded(current: LimitsConfig, next: LimitsConfig): string | unde
 
 export type ReloadOutcome = 'applied' | 'unchanged' | 'refused';
 
+/** A reload's outcome, with the values it changed (`path: old -> new`) or why it was refused. */
+export interface ReloadResult {
+  outcome: ReloadOutcome;
+  changes?: string[];
+  reason?: string;
+}
+
 export class LimitsLoader {
   private config: LimitsConfig;
   private text: string;
@@ -74,23 +81,23 @@ export class LimitsLoader {
   }
 
   /** Re-reads the file and applies it, or refuses it and keeps the old limits. */
-  reload(trigger: string): ReloadOutcome {
+  reload(trigger: string): ReloadResult {
     let next: { config: LimitsConfig; text: string };
     try {
       next = readLimitsConfig(this.path);
     } catch (e) {
       if (!(e instanceof LimitsConfigError)) throw e;
       this.logger.error({ trigger }, `${e.message}; old limits kept`);
-      return 'refused';
+      return { outcome: 'refused', reason: e.message };
     }
     if (next.text === this.text) {
       this.logger.debug({ trigger }, `limits config ${this.path} unchanged`);
-      return 'unchanged';
+      return { outcome: 'unchanged' };
     }
     const blocker = restartNeeded(this.config, next.config);
     if (blocker) {
       this.logger.error({ trigger }, `limits config ${this.path}: ${blocker}; old limits kept`);
-      return 'refused';
+      return { outcome: 'refused', reason: `limits config ${this.path}: ${blocker}` };
     }
     const changes = limitsChanges(this.config, next.config);
     this.apply(this.config, next.config);
@@ -100,14 +107,16 @@ export class LimitsLoader {
     // A new daily loss limit may already be passed by the day's loss (trip now, not at the next
     // losing fill), or no longer be reached (a daily-loss kill lifts).
     this.kill.enforceDailyLoss(`limits reload (${trigger})`);
-    return 'applied';
+    return { outcome: 'applied', changes };
   }
 
   private apply(prev: LimitsConfig, next: LimitsConfig): void {
     const s = this.state;
     writeLimitsTable(s.table, symbolLimitRows(next, s.symbols));
     s.exposure.setLimits(next.account.grossExposureLimit, next.account.dailyLossLimit);
-    s.registry.trading.setConfigured(TradingMode[next.account.tradingState]);
+    // Only a changed tradingState moves the mode: a reload of other limits must not undo an
+    // operator's halt or reduce (engine/control/) by re-applying the file's unchanged mode.
+    if (next.account.tradingState !== prev.account.tradingState) s.registry.trading.setConfigured(TradingMode[next.account.tradingState]);
     const a = venueBreakerSettings(prev);
     const b = venueBreakerSettings(next);
     VENUE_NAMES.forEach((v, i) => s.registry.applySettings(i, a[v], b[v]));

@@ -52,7 +52,7 @@ describe('daily loss limit on reload', () => {
     loader.reload('test');
     expect(state.registry.trading.killReason(), 'raised, but still under the loss').to.equal(KillReason.DAILY_LOSS);
     writeLimits(2_000);
-    expect(loader.reload('test')).to.equal('applied');
+    expect(loader.reload('test').outcome).to.equal('applied');
     expect(state.registry.trading.killReason()).to.equal(0);
     expect(state.registry.trading.mode()).to.equal(TradingMode.ACTIVE);
     state.registry.trading.trip(KillReason.OPERATOR);
@@ -66,7 +66,7 @@ describe('daily loss limit on reload', () => {
     state.exposure.recordRealizedPnl(-600);
     expect(state.registry.trading.mode()).to.equal(TradingMode.ACTIVE);
     writeLimits(500);
-    expect(loader.reload('test')).to.equal('applied');
+    expect(loader.reload('test').outcome).to.equal('applied');
     expect(state.registry.trading.killReason()).to.equal(KillReason.DAILY_LOSS);
     expect(state.registry.trading.mode()).to.equal(TradingMode.HALTED);
     watcher.logTransitions(logger);

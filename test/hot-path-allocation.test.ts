@@ -6,6 +6,7 @@
  * the threads build theirs, run together in one thread over millions of
  * orders after a warm-up, and not one GC may happen.
  */
+import { createPositionBoard } from '../core/risk/position-board.js';
 import { expect } from 'chai';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
 import { DEFAULT_LOAD } from '../core/generator/order-generator.js';
@@ -27,7 +28,7 @@ describe('hot path allocation', function () {
       const link = { toWorker: createRingBuffer(4096), fromWorker: createRingBuffer(4096), workerDoorbell: createDoorbell() };
       const workerStats = createWorkerStats();
       const worker = buildEngineLoop(
-        { workerId: 0, links: [link], stats: workerStats, instruments, maxBatch: 256, liveOrderCapacity: 1 << 16, risk, wait: 'spin' },
+        { workerId: 0, links: [link], stats: workerStats, instruments, maxBatch: 256, liveOrderCapacity: 1 << 16, risk, positions: createPositionBoard(universe.length), wait: 'spin' },
         clock,
       );
       const sourceStats = createSourceStats();

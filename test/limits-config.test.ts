@@ -180,7 +180,7 @@ describe('limits config: hot reload', () => {
     (next.rateLimits!.limiters!['binance.spot'].rules[0] as { limit: number }).limit = 40;
     write(next);
     const reader = new LimitsReader(state.table);
-    expect(loader.reload('test')).to.equal('applied');
+    expect(loader.reload('test').outcome).to.equal('applied');
     expect(loader.current().account.tradingState).to.equal('REDUCING');
     expect(reader.refresh()).to.equal(true);
     expect(reader.rows[LimitField.maxPosition]).to.equal(30);
@@ -211,7 +211,7 @@ describe('limits config: hot reload', () => {
     bad.symbolDefaults.maxOpenOrders = -1;
     bad.account.grossExposureLimit = 1;
     write(bad);
-    expect(loader.reload('test')).to.equal('refused');
+    expect(loader.reload('test').outcome).to.equal('refused');
     expect(reader.refresh()).to.equal(false);
     expect(reader.seq).to.equal(seq);
     expect(state.exposure.limit()).to.equal(5_000_000);
@@ -220,7 +220,7 @@ describe('limits config: hot reload', () => {
     expect(log.msg).to.match(/limits config .*limits\.json: symbolDefaults\.maxOpenOrders: Too small: expected number to be >=0; old limits kept$/);
     expect(log.msg).to.not.include('\n');
     write('not json');
-    expect(loader.reload('test')).to.equal('refused');
+    expect(loader.reload('test').outcome).to.equal('refused');
     expect(lines.at(-1)!.msg).to.match(/invalid JSON/);
   });
 
@@ -228,18 +228,18 @@ describe('limits config: hot reload', () => {
     const next = example();
     (next.breakers!.default as Record<string, number>).slidingWindowSize = 200;
     write(next);
-    expect(loader.reload('test')).to.equal('refused');
+    expect(loader.reload('test').outcome).to.equal('refused');
     expect(lines.at(-1)!.msg).to.match(/breakers\.binance: a new window type or size needs a restart; old limits kept/);
     const kraken = example();
     kraken.rateLimits!.profile = 'reference';
     write(kraken);
-    expect(loader.reload('test')).to.equal('refused');
+    expect(loader.reload('test').outcome).to.equal('refused');
     expect(lines.at(-1)!.msg).to.match(/rateLimits: rate limiters changed/);
   });
 
   it('an unchanged file changes nothing and logs at debug only', () => {
     write(readFileSync(path, 'utf8'));
-    expect(loader.reload('test')).to.equal('unchanged');
+    expect(loader.reload('test').outcome).to.equal('unchanged');
     expect(lines.at(-1)!.level).to.equal(20);
   });
 

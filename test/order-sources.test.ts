@@ -5,6 +5,7 @@
  * every order of every source gets exactly one decision, back at the source
  * that sent it. Symbol ownership and the in-flight bounds are checked too.
  */
+import { createPositionBoard, PositionBoardReader } from '../core/risk/position-board.js';
 import { expect } from 'chai';
 import { defaultCores, defaultThreads } from '../core/config/thread-defaults.js';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
@@ -104,8 +105,9 @@ describe('order sources', () => {
     const links: LinkBuffers[][] = Array.from({ length: S }, () => bells.map((workerDoorbell) => ({ toWorker: createRingBuffer(256), fromWorker: createRingBuffer(256), workerDoorbell })));
     const mainLinks = bells.map((workerDoorbell) => ({ toWorker: createRingBuffer(8), fromWorker: createRingBuffer(8), workerDoorbell }));
     const workerStats = bells.map(() => createWorkerStats());
+    const positions = createPositionBoard(sym.length);
     const workers = bells.map((_, w) =>
-      buildEngineLoop({ workerId: w, links: [mainLinks[w], ...links.map((l) => l[w])], stats: workerStats[w], instruments, maxBatch: 64, liveOrderCapacity: 1 << 14, risk, wait: 'spin' }, clock),
+      buildEngineLoop({ workerId: w, links: [mainLinks[w], ...links.map((l) => l[w])], stats: workerStats[w], instruments, maxBatch: 64, liveOrderCapacity: 1 << 14, risk, positions, wait: 'spin' }, clock),
     );
     const stats = links.map(() => createSourceStats());
     const sources = links.map((l, s) =>
@@ -142,5 +144,16 @@ describe('order sources', () => {
     }
     // Every order went to a worker and was decided there once (none were refused for backpressure at max).
     expect(decidedByWorkers).to.equal(generated);
+    // The last fills reach the workers; then the board holds, per symbol, what its owner's book holds.
+    for (let k = 0; k < 10; k++) for (const w of workers) w.doWork();
+    const board = new PositionBoardReader(positions);
+    let moved = 0;
+    for (let s = 0; s < sym.length; s++) {
+      const book = workers[s % W].checker.positions;
+      const row = board.read(s);
+      expect([row.position, row.avgPrice, row.realizedPnl, row.openOrders, row.openNotional], sym[s].name).to.deep.equal([book.position[s], book.avgPrice[s], book.realizedPnl[s], book.openOrders[s], book.openNotional[s]]);
+      if (row.position !== 0) moved++;
+    }
+    expect(moved).to.be.greaterThan(0);
   });
 });

@@ -16,6 +16,8 @@
  * (that reading minus the order's send time), so the source can split the
  * latency into hops. A batch with ticks reads it once more, after publishing,
  * for the tick latency histogram. Nothing here allocates per frame.
+ * At the end of each batch the rows of the symbols it touched (accepted
+ * orders, fills, ticks) go to the position board, once each, for main.
  * After a Shutdown frame on link 0 the loop drains every link and finishes.
  */
 import { Control, ControlOp, Decision, Frame, FrameKind, MarketTick, NewOrder } from '../ipc/frame-layout.js';
@@ -26,6 +28,7 @@ import { WorkerStat, type WorkerStatsView } from '../ipc/worker-stats-layout.js'
 import type { Agent } from '../core/agent/agent.js';
 import type { MonotonicClock } from '../core/clock/monotonic-clock.js';
 import { LiveOrderSet } from '../core/risk/live-order-set.js';
+import { PositionPublisher } from '../core/risk/position-publisher.js';
 import { PreTradeChecker, type RiskBuffers } from '../core/risk/pre-trade-checks.js';
 import { ReferenceBook } from '../core/risk/reference-book.js';
 import { Reason } from '../core/risk/reject-reason.js';
@@ -43,6 +46,7 @@ export class EngineLoop implements Agent {
   readonly checker: PreTradeChecker;
   private readonly book: ReferenceBook;
   private readonly live: LiveOrderSet;
+  private readonly published: PositionPublisher;
   /** Stamps of the ticks applied in the current batch. */
   private readonly batchTickTimes: Float64Array;
   private readonly stats: Float64Array;
@@ -59,11 +63,14 @@ export class EngineLoop implements Agent {
     private readonly clock: MonotonicClock,
     private readonly opts: EngineLoopOptions,
     risk: RiskBuffers,
+    /** The position board (core/risk/position-board.ts) this worker publishes its symbols' rows to. */
+    positions: SharedArrayBuffer,
   ) {
     this.name = `risk-worker-${opts.workerId}`;
     this.book = new ReferenceBook(attachInstrumentTable(instruments).length / SYMBOL_STRIDE);
     this.live = new LiveOrderSet(opts.liveOrderCapacity);
     this.checker = new PreTradeChecker(instruments, this.book, this.live, risk, clock);
+    this.published = new PositionPublisher(positions, this.checker.positions, this.book);
     this.batchTickTimes = new Float64Array(opts.maxBatch);
     this.stats = statsView.f64;
     this.tickHistogram = statsView.tickHistogram;
@@ -107,10 +114,13 @@ export class EngineLoop implements Agent {
         orders++;
         this.decide(inI32, inF64, base, output);
       } else if (kind === FrameKind.MarketTick) {
-        this.book.apply(inI32[base + Frame.symbol], inF64, base >> 1);
+        const s = inI32[base + Frame.symbol];
+        this.book.apply(s, inF64, base >> 1);
+        if (s >= 0 && s < this.book.symbols) this.published.touch(s);
         this.batchTickTimes[ticks++] = inF64[(base >> 1) + MarketTick.time];
       } else if (kind === FrameKind.Fill) {
-        this.checker.onFill(inI32, inF64, base);
+        const s = this.checker.onFill(inI32, inF64, base);
+        if (s >= 0) this.published.touch(s);
         fills++;
       } else if (kind === FrameKind.Control) {
         const op = inI32[base + Control.op];
@@ -130,6 +140,8 @@ export class EngineLoop implements Agent {
     output.publish();
     input.advance(i);
     input.release();
+    // After the decisions are out: the board is for the operator, not on any order's path.
+    this.published.publish();
     if (ticks !== 0) {
       this.clock.update();
       const now = this.clock.reading[0];
@@ -148,6 +160,7 @@ export class EngineLoop implements Agent {
 
   private decide(inI32: Int32Array, inF64: Float64Array, base: number, output: RingProducer): void {
     const reason = this.checker.check(inI32, inF64, base);
+    if (reason === Reason.ACCEPTED) this.published.touch(inI32[base + Frame.symbol]);
     const o = output.claim();
     const oi = output.i32;
     const of = output.f64;

@@ -23,6 +23,7 @@ import { IdleStrategy } from '../ipc/wait-strategy.js';
 import { createDoorbell } from '../ipc/doorbell.js';
 import { createSourceStats, SourceCommand, SourceStat, sourceStatsView } from '../ipc/source-stats-layout.js';
 import { createWorkerStats } from '../ipc/worker-stats-layout.js';
+import { createPositionBoard } from '../core/risk/position-board.js';
 import type { RiskBuffers } from '../core/risk/pre-trade-checks.js';
 import { buildEngineLoop, buildOrderSource } from './thread-parts.js';
 import type { LinkBuffers, WarmUpSpec } from './worker-config.js';
@@ -98,7 +99,7 @@ export function warmUp(spec: WarmUpSpec, clock: MonotonicClock): WarmUpResult {
   const mainLink = link();
   const sourceLink = link();
   const worker = buildEngineLoop(
-    { workerId: 0, links: [mainLink, sourceLink], stats: createWorkerStats(), instruments: spec.instrumentTable, maxBatch: spec.maxBatch, liveOrderCapacity: spec.liveOrderCapacity, risk, wait: 'spin' },
+    { workerId: 0, links: [mainLink, sourceLink], stats: createWorkerStats(), instruments: spec.instrumentTable, maxBatch: spec.maxBatch, liveOrderCapacity: spec.liveOrderCapacity, risk, positions: createPositionBoard(spec.instruments.length), wait: 'spin' },
     clock,
   );
   const main = miniMain(mainLink, spec.instruments.length, clock);

@@ -60,6 +60,8 @@ export interface EngineWorkerConfig extends ThreadConfig {
   liveOrderCapacity: number;
   /** Shared risk state: limits table, breaker board, exposure ledger, rate limiters. */
   risk: RiskBuffers;
+  /** The position board (core/risk/position-board.ts): this worker writes its symbols' rows. */
+  positions: SharedArrayBuffer;
 }
 
 /** What main hands an order source at start (workerData). */

@@ -93,6 +93,7 @@ export const OPTION_SPECS = {
   wait: { schema: z.enum(WAIT_STRATEGIES), accepts: WAIT_STRATEGIES.join('|'), help: 'how idle threads wait: spin, yield or block (default spin)' },
   metrics: { schema: z.enum(['table', 'json']), accepts: 'table|json', help: 'metrics format (default: table on a TTY, json otherwise)' },
   'metrics-port': { schema: int(1, 65535), accepts: 'a TCP port from 1 to 65535', help: 'serve Prometheus metrics at http://127.0.0.1:PORT/metrics (default: off)' },
+  'control-port': { schema: int(1, 65535), accepts: 'a TCP port from 1 to 65535', help: 'operator commands over HTTP at http://127.0.0.1:PORT (status, positions, halt, reduce, resume, kill, release, reload; docs/control.md) (default: off)' },
   'ring-slots': { schema: powerOfTwo, accepts: `a power of two from 2 to ${MAX_RING_SLOTS}`, help: 'slots per ring (default 16384)' },
   burst: { schema: burst, accepts: 'FACTORxSECONDS/PERIOD, e.g. 10x10/60', help: 'rate multiplied by FACTOR for the last SECONDS of every PERIOD seconds' },
   'bad-fraction': { schema: num(0, 1), accepts: 'a fraction from 0 to 1', help: `fraction of deliberately bad orders (default ${DEFAULT_LOAD.badFraction})` },
@@ -129,6 +130,8 @@ export interface EngineOptions {
   metrics: 'table' | 'json';
   /** Serve the metrics in the Prometheus format on 127.0.0.1 at this port. */
   metricsPort?: number;
+  /** Serve the operator commands (engine/control/) on 127.0.0.1 at this port. */
+  controlPort?: number;
   ringSlots: number;
   burst?: BurstPattern;
   badFraction: number;
@@ -236,6 +239,7 @@ export function parseEngineOptions(argv: readonly string[], machineCores: number
     wait: (get('wait') as WaitStrategyName | undefined) ?? 'spin',
     metrics: (get('metrics') as 'table' | 'json' | undefined) ?? (isTty ? 'table' : 'json'),
     metricsPort: get('metrics-port') as number | undefined,
+    controlPort: get('control-port') as number | undefined,
     ringSlots: (get('ring-slots') as number | undefined) ?? 16384,
     burst,
     badFraction: (get('bad-fraction') as number | undefined) ?? DEFAULT_LOAD.badFraction,

@@ -1,7 +1,7 @@
 /**
  * One worker's per-symbol risk totals: position (base units, signed) and its
  * average entry price, the open quantity on each side, the open order count
- * and open notional, the exposure units the position holds in the account
+ * and open notional, the realized PnL since start, the exposure units the position holds in the account
  * ledger, and the best resting buy and sell price of the account's live
  * orders (for self-trade prevention). Float64Array columns indexed by symbol:
  * the hot path reads and writes numbers in place, never boxed fields.
@@ -14,6 +14,8 @@ export class PositionBook {
   readonly position: Float64Array;
   /** Average entry price of the position (0 when flat). */
   readonly avgPrice: Float64Array;
+  /** Realized PnL (quote) of the symbol's closing fills since the worker started. */
+  readonly realizedPnl: Float64Array;
   readonly openBuyQty: Float64Array;
   readonly openSellQty: Float64Array;
   readonly openNotional: Float64Array;
@@ -27,6 +29,7 @@ export class PositionBook {
   constructor(readonly symbols: number) {
     this.position = new Float64Array(symbols);
     this.avgPrice = new Float64Array(symbols);
+    this.realizedPnl = new Float64Array(symbols);
     this.openBuyQty = new Float64Array(symbols);
     this.openSellQty = new Float64Array(symbols);
     this.openNotional = new Float64Array(symbols);

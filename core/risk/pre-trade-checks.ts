@@ -222,14 +222,14 @@ export class PreTradeChecker {
   /**
    * The Fill frame at `base`: quantity > 0 fills part or all of the order at
    * the frame's price; leavesOpen 0 ends it (quantity 0 = cancelled or
-   * expired). Unknown client ids are ignored.
+   * expired). Unknown client ids are ignored. Returns the order's symbol, or -1 when ignored.
    */
-  onFill(i32: Int32Array, f64: Float64Array, base: number): void {
+  onFill(i32: Int32Array, f64: Float64Array, base: number): number {
     const d = base >> 1;
     const done = i32[base + Fill.leavesOpen] === 0;
     this.live.key[0] = f64[d + Fill.clientId];
     const r = done ? this.live.takeKey() : this.live.getKey();
-    if (r < 0) return;
+    if (r < 0) return -1;
     const orders = this.orders;
     const pb = this.positions;
     const s = orders.symbol[r];
@@ -249,7 +249,7 @@ export class PreTradeChecker {
       this.regs[G.fillPrice] = f64[d + Fill.price];
       this.applyPosition(s, side, part);
     }
-    if (!done) return;
+    if (!done) return s;
     const left = orders.reserved[r];
     if (left !== 0) this.exposure.release(left);
     const rest = orders.rest[r];
@@ -266,6 +266,7 @@ export class PreTradeChecker {
       pb.openSellQty[s] = 0;
     }
     if (side === Side.Buy ? rest >= pb.bestBuy[s] && rest > -Infinity : rest <= pb.bestSell[s] && rest < Infinity) pb.rescanBest(orders, s, side);
+    return s;
   }
 
   /** Moves the position by a fill, settles its reservation and records any realized PnL. */
@@ -281,7 +282,9 @@ export class PreTradeChecker {
     if (old !== 0 && (old > 0) !== (signed > 0)) {
       const absOld = old < 0 ? -old : old;
       const closed = qty < absOld ? qty : absOld;
-      let u = Math.round((old > 0 ? price - avg : avg - price) * closed * this.regs[G.invPnlQ]);
+      const pnl = (old > 0 ? price - avg : avg - price) * closed;
+      pb.realizedPnl[s] += pnl;
+      let u = Math.round(pnl * this.regs[G.invPnlQ]);
       if (u > MAX_PNL_UNITS) u = MAX_PNL_UNITS;
       if (u < -MAX_PNL_UNITS) u = -MAX_PNL_UNITS;
       pnlUnits = u | 0;

@@ -28,9 +28,18 @@ export function riskLine(state: RiskState, watcher: BreakerWatcher): RiskLine {
   };
 }
 
-/** e.g. `ACT c/c/c 3% -12` : mode, breaker initials per venue, exposure used %, daily PnL. */
-export function riskColumn(line: RiskLine): string {
+/** Width of the table's risk column. */
+const COLUMN = 22;
+
+/**
+ * e.g. `ACT ccc 3% -12 u+40` : mode, breaker initials per venue, exposure used %, daily
+ * (realized) PnL, and the positions' unrealized PnL when it fits in the column.
+ */
+export function riskColumn(line: RiskLine, unrealizedPnl: number): string {
   const used = line.exposure.limit > 0 ? Math.round((100 * line.exposure.used) / line.exposure.limit) : 0;
   const brk = Object.values(line.breakers).map((s) => s[0].toLowerCase()).join('');
-  return `${line.trading.slice(0, 3)} ${brk} ${used}% ${Math.round(line.dailyPnl)}`;
+  const base = `${line.trading.slice(0, 3)} ${brk} ${used}% ${Math.round(line.dailyPnl)}`;
+  const u = Math.round(unrealizedPnl);
+  const withUnrealized = `${base} u${u >= 0 ? '+' : ''}${u}`;
+  return withUnrealized.length <= COLUMN ? withUnrealized : base;
 }
