@@ -7,8 +7,8 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { UNIFIED_SYMBOL, VENUES, type Venue } from '../feed/symbol-map.js';
-import { knownInstrument } from '../instruments/universe.js';
-import { LimitsConfigError, readLimitsConfig, type LimitsConfig } from './limits-config.js';
+import { buildUniverse, knownInstrument } from '../instruments/universe.js';
+import { LimitsConfigError, checkLimitSymbols, readLimitsConfig, type LimitsConfig } from './limits-config.js';
 import { MAX_RING_SLOTS } from '../../ipc/spsc-ring.js';
 import { WAIT_STRATEGIES, type WaitStrategyName } from '../../ipc/wait-strategy.js';
 import type { BurstPattern } from '../generator/rate-schedule.js';
@@ -139,17 +139,21 @@ export interface EngineOptions {
   feed?: { url: string; venue: Venue; subscribe: string[]; staleMs: number; seqCheck: 'contiguous' | 'monotonic' };
   /** Whether the generator sends orders. */
   orders: boolean;
-  /** The limits config file, read and validated here (a bad one is an option error, exit 2). */
-  limits: { path: string; initial: { config: LimitsConfig; text: string } };
+  /**
+   * The limits config file, read and validated here, its symbol entries against the engine's
+   * symbols (a bad one is an option error, exit 2); `unused`: entries for instruments this run lacks.
+   */
+  limits: { path: string; initial: { config: LimitsConfig; text: string }; unused: string[] };
 }
 
 export class OptionError extends Error {}
 
-/** The file given to --limits, or the repo's generator-sized default, read and validated. */
-function loadLimits(raw: string | undefined): EngineOptions['limits'] {
+/** The file given to --limits, or the repo's generator-sized default, read and validated against the engine's symbols. */
+function loadLimits(raw: string | undefined, symbols: readonly string[]): EngineOptions['limits'] {
   const path = raw ?? fileURLToPath(new URL('../../../config/limits.engine.json', import.meta.url));
   try {
-    return { path, initial: readLimitsConfig(path) };
+    const initial = readLimitsConfig(path);
+    return { path, initial, unused: checkLimitSymbols(initial.config, symbols, path) };
   } catch (e) {
     if (!(e instanceof LimitsConfigError)) throw e;
     throw new OptionError(`bot4: invalid --limits '${path}': ${e.message}`);
@@ -240,7 +244,8 @@ export function parseEngineOptions(argv: readonly string[], machineCores: number
     backpressureUs: (get('backpressure-us') as number | undefined) ?? 1000,
     batch: (get('batch') as number | undefined) ?? 256,
     liveOrders: (get('live-orders') as number | undefined) ?? 65536,
-    limits: loadLimits(raw.get('limits')),
+    // The engine's symbol names (assembly.ts builds the same universe; its names do not depend on the seed).
+    limits: loadLimits(raw.get('limits'), feed ? feed.subscribe : buildUniverse(symbols, 1).map((i) => i.name)),
     feed,
     orders,
   };
@@ -260,6 +265,8 @@ function checkThreadCount(workers: number, sources: number, machineCores: number
 /** What a valid but doubtful combination of options deserves a warning for, once at start. */
 export function optionWarnings(opts: EngineOptions): string[] {
   const out: string[] = [];
+  const unused = opts.limits.unused;
+  if (unused.length > 0) out.push(`--limits ${opts.limits.path}: no such symbol in this run, limits unused: ${unused.join(', ')}`);
   if (opts.ringSlots < MIN_RING_SLOTS) {
     out.push(
       `--ring-slots ${opts.ringSlots} is below ${MIN_RING_SLOTS}: a ring this small fills between two of a worker's batches ` +
