@@ -6,7 +6,7 @@
  * (engine/event-loop-runner.ts), dispatch feed ticks, probe the workers with
  * heartbeats, maintain limiter windows and breaker transitions, and print the
  * metrics once a second from the threads' shared counters.
- * Stopping (duration reached, SIGINT/SIGTERM, a thread that kept dying):
+ * Stopping (duration reached, SIGINT/SIGTERM, a thread that kept dying, a feed that cannot serve):
  * tell every source to stop; each drains until its every order has its
  * decision and exits; then each worker gets Shutdown down main's link, drains
  * its links and exits; then the summary.
@@ -112,7 +112,14 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
     ? new FeedClient(
         { url: opts.feed.url, venue: opts.feed.venue, subscribe: opts.feed.subscribe, symbolIds: opts.feed.subscribe.map((_, i) => i), staleMs: opts.feed.staleMs, seqCheck: opts.feed.seqCheck },
         new EngineTickSink(mainDispatcher, clock, asm.mids),
-        { logger: log },
+        {
+          logger: log,
+          // A feed that cannot serve (unreachable for good, every symbol refused) would leave every order NO_REFERENCE_PRICE.
+          onFatal: (reason) => {
+            fatal = reason;
+            stop(reason);
+          },
+        },
       )
     : undefined;
   const allLinks = asm.workerConfigs.flatMap((c) => c.links);
