@@ -6,7 +6,7 @@
  * (engine/event-loop-runner.ts), dispatch feed ticks, probe the workers with
  * heartbeats, maintain limiter windows and breaker transitions, and print the
  * metrics once a second from the threads' shared counters.
- * Stopping (duration reached, SIGINT/SIGTERM, a thread that kept dying):
+ * Stopping (duration reached, SIGINT/SIGTERM, a thread that kept dying, a feed that cannot serve):
  * tell every source to stop; each drains until its every order has its
  * decision and exits; then each worker gets Shutdown down main's link, drains
  * its links and exits; then the summary.
@@ -124,7 +124,14 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
     ? new FeedClient(
         { url: opts.feed.url, venue: opts.feed.venue, subscribe: opts.feed.subscribe, symbolIds: opts.feed.subscribe.map((_, i) => i), staleMs: opts.feed.staleMs, seqCheck: opts.feed.seqCheck },
         new EngineTickSink(mainDispatcher, clock, asm.mids),
-        { logger: log },
+        {
+          logger: log,
+          // A feed that cannot serve (unreachable for good, every symbol refused) would leave every order NO_REFERENCE_PRICE.
+          onFatal: (reason) => {
+            fatal = reason;
+            stop(reason);
+          },
+        },
       )
     : undefined;
   const allLinks = asm.workerConfigs.flatMap((c) => c.links);
@@ -193,7 +200,12 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
   const started = supervisor.start();
   // Main's own warm-up while the threads warm theirs: the reporter's code, run without printing.
   for (let i = 0; i < MAIN_WARM_UP_REPORTS; i++) reporter.prime(clock.nowNs());
-  await started;
+  try {
+    await started;
+  } catch (err) {
+    // A fatal stop during start-up (a port that cannot be bound) is why the threads did not start.
+    throw fatal ? new Error(fatal) : err;
+  }
   const threadWarmUp = (f: Float64Array) => Math.round(f[ThreadStat.warmupNs] / 1e6);
   log.info({
     ms: Math.round((clock.nowNs() - warmStart) / 1e6), orders: workerViews[0]?.f64[WorkerStat.warmupOrders] ?? 0,

@@ -12,7 +12,7 @@ import { basename, dirname } from 'node:path';
 import type { Logger } from 'pino';
 import { breakerLayoutDiffers } from '../core/breaker/breaker-settings.js';
 import { TradingMode } from '../core/breaker/trading-state.js';
-import { LimitsConfigError, readLimitsConfig, symbolLimitRows, venueBreakerSettings, type LimitsConfig } from '../core/config/limits-config.js';
+import { LimitsConfigError, checkLimitSymbols, readLimitsConfig, symbolLimitRows, venueBreakerSettings, type LimitsConfig } from '../core/config/limits-config.js';
 import { applyLimiterChange, compileLimiters, limiterChangeBlocker } from '../core/limits/rate-limiter.js';
 import { writeLimitsTable } from '../core/risk/limits-table.js';
 import { VENUE_NAMES } from '../core/venue/venue.js';
@@ -83,15 +83,18 @@ export class LimitsLoader {
   /** Re-reads the file and applies it, or refuses it and keeps the old limits. */
   reload(trigger: string): ReloadResult {
     let next: { config: LimitsConfig; text: string };
+    let unused: string[];
     try {
       next = readLimitsConfig(this.path);
+      unused = checkLimitSymbols(next.config, this.state.symbols, this.path);
     } catch (e) {
       if (!(e instanceof LimitsConfigError)) throw e;
       this.logger.error({ trigger }, `${e.message}; old limits kept`);
       return { outcome: 'refused', reason: e.message };
     }
     if (next.text === this.text) {
-      this.logger.debug({ trigger }, `limits config ${this.path} unchanged`);
+      // Said at info: an operator who sent SIGHUP is owed an answer, and a file event that changed nothing is rare.
+      this.logger.info({ trigger }, `limits config ${this.path}: limits unchanged (${trigger})`);
       return { outcome: 'unchanged' };
     }
     const blocker = restartNeeded(this.config, next.config);
@@ -104,6 +107,7 @@ export class LimitsLoader {
     this.config = next.config;
     this.text = next.text;
     this.logger.info({ trigger, changes }, `limits config ${this.path} applied (${trigger}): ${changes.length} change(s)${changes.length ? ': ' + changes.join('; ') : ''}`);
+    if (unused.length > 0) this.logger.warn({ trigger, unused }, `limits config ${this.path}: no such symbol in this run, limits unused: ${unused.join(', ')}`);
     // A new daily loss limit may already be passed by the day's loss (trip now, not at the next
     // losing fill), or no longer be reached (a daily-loss kill lifts).
     this.kill.enforceDailyLoss(`limits reload (${trigger})`);

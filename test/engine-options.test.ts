@@ -1,4 +1,8 @@
 import { expect } from 'chai';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { OPTION_SPECS, OptionError, helpText, optionWarnings, parseEngineOptions, type EngineOptions } from '../core/config/engine-options.js';
 
 const parse = (argv: string[], cores = 12) => parseEngineOptions(argv, cores, false) as EngineOptions;
@@ -100,6 +104,32 @@ describe('engine options', () => {
     expect(parseEngineOptions(['-h'], 2, false)).to.equal('help');
     const help = helpText();
     for (const spec of Object.values(OPTION_SPECS)) expect(help).to.include(`accepts ${spec.accepts}`);
+  });
+
+  it('--limits: an entry for no engine symbol is refused naming --limits and the symbol; one for an instrument outside the run is a warning', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bot4-opts-'));
+    const file = (symbols: Record<string, object>) => {
+      const path = join(dir, `${Object.keys(symbols).join('_').replace(/\//g, '-')}.json`);
+      const c = JSON.parse(readFileSync(new URL('../../config/limits.engine.json', import.meta.url), 'utf8')) as { symbols: Record<string, object> };
+      writeFileSync(path, JSON.stringify({ ...c, symbols }));
+      return path;
+    };
+    const typo = file({ BTCUSDT: { maxPosition: 1 } });
+    expect(() => parse(['--limits', typo])).to.throw(OptionError, `bot4: invalid --limits '${typo}': limits config ${typo}: symbols.BTCUSDT: not a symbol of the engine; did you mean BTC/USDT?`);
+    expect(() => parse(['--limits', file({ 'BTC-USD': {} }), '--feed', 'ws://127.0.0.1:1/', '--venue', 'coinbase', '--subscribe', 'BTC/USD'])).to.throw(OptionError, /did you mean BTC\/USD\?/);
+    const shared = file({ 'BTC/USDT': {}, 'AVAX/USDT': {} });
+    expect(optionWarnings(parse(['--limits', shared, '--symbols', '4']))).to.deep.equal([`--limits ${shared}: no such symbol in this run, limits unused: AVAX/USDT`]);
+    expect(optionWarnings(parse(['--limits', shared, '--symbols', '8']))).to.deep.equal([]);
+  });
+
+  it('--live-orders: at least 4 slots, and enough to hold the limits\' maxOpenOrders (3/4 of the slots are usable)', () => {
+    expect(() => parse(['--live-orders', '2'])).to.throw(OptionError, /^bot4: invalid --live-orders '2': accepts a power of two from 4/);
+    const example = fileURLToPath(new URL('../../config/limits.example.json', import.meta.url)); // maxOpenOrders 200
+    expect(() => parse(['--live-orders', '256', '--limits', example])).to.throw(OptionError, /^bot4: invalid --live-orders '256': holds 192 live orders .*fewer than the 200 open orders .*maxOpenOrders\): at least 512$/);
+    expect(parse(['--live-orders', '512', '--limits', example]).liveOrders).to.equal(512);
+    // The default file fits the default table.
+    expect(parse([]).liveOrders).to.equal(65536);
+    expect(() => parse(['--live-orders', '32768'])).to.throw(OptionError, /holds 24576 live orders.*at least 65536$/);
   });
 
   it('warns about rings too small for the load, once, saying why', () => {

@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import pino from 'pino';
 import { Writable } from 'node:stream';
-import { backoffDelay } from '../core/feed/backoff.js';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { backoffDelay, permanentFailure } from '../core/feed/backoff.js';
 import { FeedClient } from '../core/feed/feed-client.js';
 import { parseFeedOptions, type FeedOptionsInput } from '../core/feed/feed-options.js';
 import { FeedCounter, FeedStats, Reason } from '../core/feed/feed-stats.js';
@@ -242,5 +245,124 @@ describe('feed client message handling (no socket, fake clock)', () => {
     });
     c.handleMessage(Buffer.from(bookTicker(1)), false);
     expect(new Float64Array(sab, 64)[FeedCounter.ticks]).to.equal(1);
+  });
+});
+
+describe('feed client: refused subscriptions, failed connections, freshness', function () {
+  this.timeout(20_000);
+
+  function watched(o: Partial<FeedOptionsInput> & Pick<FeedOptionsInput, 'venue' | 'subscribe'>) {
+    const { logger, lines } = memoryLogger();
+    const fatal: string[] = [];
+    const c = new FeedClient({ url: 'ws://127.0.0.1:1/', ...o }, new RecordingSink(), { logger, clock: new FakeClock(), onFatal: (r) => fatal.push(r) });
+    return { c, lines, fatal, send: (text: string) => c.handleMessage(Buffer.from(text), false) };
+  }
+
+  async function until(what: string, pred: () => boolean): Promise<void> {
+    // A deadline for something that never happens, not a speed bar.
+    for (let i = 0; i < 1000 && !pred(); i++) await new Promise((r) => setTimeout(r, 10));
+    if (!pred()) throw new Error(`not within 10 s: ${what}`);
+  }
+
+  const listening = (srv: Server | WebSocketServer) => new Promise<number>((r) => srv.once('listening', () => r((srv.address() as AddressInfo).port)));
+
+  it('tells permanent connection failures from passing ones', () => {
+    const permanent = ['Unexpected server response: 404', 'Unexpected server response: 401', 'Unexpected server response: 403', 'Unexpected server response: 200'];
+    for (const m of permanent) expect(permanentFailure(new Error(m)), m).to.equal(true);
+    for (const code of ['ENOTFOUND', 'EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER', 'DEPTH_ZERO_SELF_SIGNED_CERT']) expect(permanentFailure({ message: 'x', code }), code).to.equal(true);
+    const passing = ['Unexpected server response: 503', 'Unexpected server response: 429', 'Unexpected server response: 408'];
+    for (const m of passing) expect(permanentFailure(new Error(m)), m).to.equal(false);
+    for (const code of ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN', undefined]) expect(permanentFailure({ message: 'x', code }), String(code)).to.equal(false);
+  });
+
+  it('a refused subscription is an error line naming the symbol and the reason; every symbol refused is fatal', () => {
+    const { c, lines, fatal, send } = watched({ venue: 'coinbase', subscribe: ['BTC/USD', 'ETH/USD'] });
+    send('{"type":"error","message":"Failed to subscribe","reason":"BTC-USD is not a valid product"}');
+    expect(lines).to.have.length(1);
+    expect(lines[0]).to.include({ level: 50, symbol: 'BTC/USD', reason: 'BTC-USD is not a valid product', msg: 'feed subscription refused: BTC/USD (coinbase: BTC-USD is not a valid product)' });
+    expect(fatal).to.deep.equal([]);
+    send('{"type":"error","message":"Failed to subscribe","reason":"ETH-USD is not a valid product"}');
+    expect(lines).to.have.length(2);
+    expect(fatal).to.deep.equal(['feed ws://127.0.0.1:1/: coinbase refused every subscription (ETH-USD is not a valid product)']);
+    expect(c.state).to.equal('stopped');
+    expect(c.stats.snapshot().rejects).to.deep.include({ VENUE_ERROR: 2 });
+  });
+
+  it('kraken: a refusal names its symbol; the others keep the feed going', () => {
+    const { lines, fatal, send } = watched({ venue: 'kraken', subscribe: ['BTC/USD', 'NOPE/USD'] });
+    send('{"error":"Currency pair not supported NOPE/USD","method":"subscribe","success":false,"symbol":"NOPE/USD","req_id":1}');
+    expect(lines.map((l) => [l.level, l.symbol])).to.deep.equal([[50, 'NOPE/USD']]);
+    expect(fatal).to.deep.equal([]);
+  });
+
+  it('logs once at info when a stale feed ticks again', () => {
+    const { c, sink, clock, lines, send } = client({ venue: 'binance', staleMs: 100 });
+    send(bookTicker(1));
+    clock.advanceMs(150);
+    c.checkSilence(clock.nowNs());
+    expect(sink.stale.length).to.be.greaterThan(0);
+    clock.advanceMs(50);
+    send(bookTicker(2));
+    send(bookTicker(3));
+    expect(lines.map((l) => [l.level, l.msg])).to.deep.equal([
+      [40, 'feed silent: reference prices stale'],
+      [30, 'feed ticking again: reference prices fresh'],
+    ]);
+    expect(lines[1].silentMs).to.equal(200);
+  });
+
+  it('a 404 is one error line and a fatal stop, not retried', async () => {
+    const http = createServer((_q, r) => r.writeHead(404).end()).listen(0, '127.0.0.1');
+    const port = await listening(http);
+    const { c, lines, fatal } = watched({ venue: 'binance', subscribe: ['BTC/USDT'], url: `ws://127.0.0.1:${port}/nope`, backoffBaseMs: 1, backoffCapMs: 1 });
+    try {
+      c.start();
+      await until('the fatal stop', () => fatal.length > 0);
+      await new Promise((r) => setTimeout(r, 50)); // room for a retry that must not come
+      expect(fatal).to.deep.equal([`feed ws://127.0.0.1:${port}/nope: Unexpected server response: 404`]);
+      expect(lines.map((l) => l.level)).to.deep.equal([50]);
+      expect(c.state).to.equal('stopped');
+    } finally {
+      await c.stop();
+      http.close();
+    }
+  });
+
+  it('TLS spoken to a plain ws server is fatal at once', async () => {
+    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    const port = await listening(wss);
+    const { c, lines, fatal } = watched({ venue: 'binance', subscribe: ['BTC/USDT'], url: `wss://127.0.0.1:${port}/ws` });
+    try {
+      c.start();
+      await until('the fatal stop', () => fatal.length > 0);
+      expect(lines.map((l) => [l.level, l.code])).to.deep.equal([[50, 'EPROTO']]);
+    } finally {
+      await c.stop();
+      wss.close();
+    }
+  });
+
+  it('a refused connection is retried with one warn line per attempt, and its return is logged', async () => {
+    const probe = createServer().listen(0, '127.0.0.1');
+    const port = await listening(probe);
+    await new Promise((r) => probe.close(r));
+    const { c, lines, fatal } = watched({ venue: 'binance', subscribe: ['BTC/USDT'], url: `ws://127.0.0.1:${port}/ws`, backoffBaseMs: 20, backoffCapMs: 20 });
+    let wss: WebSocketServer | undefined;
+    try {
+      c.start();
+      await until('two failed attempts', () => lines.length >= 2);
+      wss = new WebSocketServer({ port, host: '127.0.0.1' });
+      await until('the reconnection', () => lines.some((l) => l.msg === 'feed reconnected, subscribing'));
+      const failed = lines.filter((l) => l.msg === 'feed connection failed');
+      expect(failed.length).to.be.at.least(2);
+      expect(failed.every((l) => l.level === 40 && l.errCode === 'ECONNREFUSED')).to.equal(true);
+      // Nothing but one line per failed attempt, then the return.
+      expect(lines.slice(0, failed.length)).to.deep.equal(failed);
+      expect(lines.slice(failed.length).map((l) => [l.level, l.msg])).to.deep.equal([[30, 'feed reconnected, subscribing']]);
+      expect(fatal).to.deep.equal([]);
+    } finally {
+      await c.stop();
+      wss?.close();
+    }
   });
 });

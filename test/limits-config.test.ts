@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import pino from 'pino';
 import { Block, Config, blockOffset } from '../core/breaker/breaker-layout.js';
-import { LimitsConfigError, parseLimitsConfig, readLimitsConfig, symbolLimitRows, type LimitsConfigInput } from '../core/config/limits-config.js';
+import { LimitsConfigError, checkLimitSymbols, parseLimitsConfig, readLimitsConfig, symbolLimitRows, type LimitsConfigInput } from '../core/config/limits-config.js';
 import { LimitsLoader, limitsChanges } from '../engine/limits-loader.js';
 import { createRiskState, type RiskState } from '../engine/risk-state.js';
 import { createLimitsTable, LIMIT_STRIDE, LimitField, LimitsReader, writeLimitsTable, type SymbolLimitRow } from '../core/risk/limits-table.js';
@@ -68,6 +68,27 @@ describe('limits config: validation', () => {
     expect(() => readLimitsConfig(join(dir, 'none.json'))).to.throw(LimitsConfigError, /none\.json: cannot read \(ENOENT\)/);
     writeFileSync(join(dir, 'bad.json'), '{ "account": ');
     expect(() => readLimitsConfig(join(dir, 'bad.json'))).to.throw(LimitsConfigError, /bad\.json: invalid JSON/);
+  });
+
+  it('refuses an entry for no engine symbol, with a hint when only separators differ; an instrument outside the run is returned as unused', () => {
+    const c = (names: string[]) => {
+      const input = example();
+      input.symbols = Object.fromEntries(names.map((n) => [n, { maxPosition: 1 }]));
+      return parseLimitsConfig(input, 'test.json');
+    };
+    const refusal = (names: string[]) => {
+      try {
+        checkLimitSymbols(c(names), SYMBOLS, 'test.json');
+      } catch (e) {
+        expect(e).to.be.instanceOf(LimitsConfigError);
+        return (e as Error).message;
+      }
+      throw new Error(`accepted ${names.join(', ')}`);
+    };
+    expect(refusal(['BTCUSDT'])).to.equal('limits config test.json: symbols.BTCUSDT: not a symbol of the engine; did you mean BTC/USDT?');
+    expect(refusal(['eth-usdt', 'BTC/USDT'])).to.match(/symbols\.eth-usdt: .*did you mean ETH\/USDT\?$/);
+    expect(refusal(['FOO/BAR', 'XBT'])).to.equal('limits config test.json: symbols.FOO/BAR: not a symbol of the engine (names look like BTC/USDT) (+1 more)');
+    expect(checkLimitSymbols(c(['BTC/USDT', 'SOL/USDT', 'BTC/USD', 'SYN999/USDT']), SYMBOLS, 'test.json')).to.deep.equal(['SOL/USDT', 'BTC/USD', 'SYN999/USDT']);
   });
 
   it('lists changes as path: old -> new', () => {
@@ -237,10 +258,26 @@ describe('limits config: hot reload', () => {
     expect(lines.at(-1)!.msg).to.match(/rateLimits: rate limiters changed/);
   });
 
-  it('an unchanged file changes nothing and logs at debug only', () => {
+  it('an unchanged file changes nothing and says so in one info line', () => {
     write(readFileSync(path, 'utf8'));
-    expect(loader.reload('test').outcome).to.equal('unchanged');
-    expect(lines.at(-1)!.level).to.equal(20);
+    expect(loader.reload('SIGHUP').outcome).to.equal('unchanged');
+    expect(lines).to.have.length(1);
+    expect(lines[0]).to.include({ level: 30 });
+    expect(lines[0].msg).to.match(/limits unchanged \(SIGHUP\)$/);
+  });
+
+  it('a file with an entry for no engine symbol is refused with one line, and the old limits stay', () => {
+    const reader = new LimitsReader(state.table);
+    const next = example();
+    (next.symbols as Record<string, object>).BTCUSDT = { maxPosition: 1 };
+    next.account.grossExposureLimit = 1_000_000;
+    write(next);
+    expect(loader.reload('SIGHUP').outcome).to.equal('refused');
+    expect(reader.refresh()).to.equal(false);
+    expect(state.exposure.limit()).to.equal(5_000_000);
+    expect(lines).to.have.length(1);
+    expect(lines[0]).to.include({ level: 50 });
+    expect(lines[0].msg).to.match(/limits\.json: symbols\.BTCUSDT: not a symbol of the engine; did you mean BTC\/USDT\?; old limits kept$/);
   });
 
   async function waitForLog(pred: (l: Captured) => boolean): Promise<Captured> {

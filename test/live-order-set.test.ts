@@ -1,8 +1,18 @@
 import { expect } from 'chai';
-import { Insert, LiveOrderSet } from '../core/risk/live-order-set.js';
+import { Insert, LiveOrderSet, usableLiveOrders } from '../core/risk/live-order-set.js';
 import { Prng } from '../core/random/prng.js';
 
 describe('LiveOrderSet', () => {
+  it('holds 3/4 of its slots: none in 2, 3 in 4 (what --live-orders is bounded by)', () => {
+    for (const slots of [2, 4, 8, 65536]) {
+      const set = new LiveOrderSet(slots);
+      let held = 0;
+      while (set.insert(held + 1) === Insert.Added) held++;
+      expect([held, set.limit]).to.deep.equal([usableLiveOrders(slots), usableLiveOrders(slots)]);
+    }
+    expect([usableLiveOrders(2), usableLiveOrders(4)]).to.deep.equal([0, 3]);
+  });
+
   it('agrees with a Set under random churn, including ids above 2^32', () => {
     const set = new LiveOrderSet(1 << 12);
     const ref = new Set<number>();

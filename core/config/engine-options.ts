@@ -7,8 +7,9 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { UNIFIED_SYMBOL, VENUES, type Venue } from '../feed/symbol-map.js';
-import { knownInstrument } from '../instruments/universe.js';
-import { LimitsConfigError, readLimitsConfig, type LimitsConfig } from './limits-config.js';
+import { buildUniverse, knownInstrument } from '../instruments/universe.js';
+import { LimitsConfigError, checkLimitSymbols, readLimitsConfig, symbolLimitRows, type LimitsConfig } from './limits-config.js';
+import { usableLiveOrders } from '../risk/live-order-set.js';
 import { MAX_RING_SLOTS } from '../../ipc/spsc-ring.js';
 import { WAIT_STRATEGIES, type WaitStrategyName } from '../../ipc/wait-strategy.js';
 import type { BurstPattern } from '../generator/rate-schedule.js';
@@ -27,7 +28,7 @@ const num = (min: number, max: number) =>
     .regex(/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/)
     .transform(Number)
     .pipe(z.number().min(min).max(max));
-const powerOfTwo = int(2, MAX_RING_SLOTS).refine((n) => (n & (n - 1)) === 0);
+const powerOfTwo = (min: number) => int(min, MAX_RING_SLOTS).refine((n) => (n & (n - 1)) === 0);
 
 const MAX_CORES = 1024;
 /**
@@ -94,13 +95,14 @@ export const OPTION_SPECS = {
   metrics: { schema: z.enum(['table', 'json']), accepts: 'table|json', help: 'metrics format (default: table on a TTY, json otherwise)' },
   'metrics-port': { schema: int(1, 65535), accepts: 'a TCP port from 1 to 65535', help: 'serve Prometheus metrics at http://127.0.0.1:PORT/metrics (default: off)' },
   'control-port': { schema: int(1, 65535), accepts: 'a TCP port from 1 to 65535', help: 'operator commands over HTTP at http://127.0.0.1:PORT (status, positions, halt, reduce, resume, kill, release, reload; docs/control.md) (default: off)' },
-  'ring-slots': { schema: powerOfTwo, accepts: `a power of two from 2 to ${MAX_RING_SLOTS}`, help: 'slots per ring (default 16384)' },
+  'ring-slots': { schema: powerOfTwo(2), accepts: `a power of two from 2 to ${MAX_RING_SLOTS}`, help: 'slots per ring (default 16384)' },
   burst: { schema: burst, accepts: 'FACTORxSECONDS/PERIOD, e.g. 10x10/60', help: 'rate multiplied by FACTOR for the last SECONDS of every PERIOD seconds' },
   'bad-fraction': { schema: num(0, 1), accepts: 'a fraction from 0 to 1', help: `fraction of deliberately bad orders (default ${DEFAULT_LOAD.badFraction})` },
   'tick-ratio': { schema: num(0, 1000), accepts: 'a number from 0 to 1000', help: `market ticks per order (default ${DEFAULT_LOAD.ticksPerOrder})` },
   'backpressure-us': { schema: num(0, 1e7), accepts: 'microseconds from 0 to 1e7', help: 'how long an order waits for ring space before REJECTED(BACKPRESSURE) (default 1000)' },
   batch: { schema: int(1, 65536), accepts: 'an integer from 1 to 65536', help: 'most frames a worker handles per batch (default 256)' },
-  'live-orders': { schema: powerOfTwo, accepts: `a power of two from 2 to ${MAX_RING_SLOTS}`, help: 'live-order table slots per worker (default 65536)' },
+  // 4 slots hold 3 live orders, 2 hold none (usableLiveOrders); parseEngineOptions raises the minimum to fit the limits.
+  'live-orders': { schema: powerOfTwo(4), accepts: `a power of two from 4 to ${MAX_RING_SLOTS}, holding 3/4 as many live orders, at least the limits' maxOpenOrders`, help: 'live-order table slots per worker (default 65536)' },
   limits: { schema: z.string().min(1), accepts: 'a limits config file (JSON)', help: 'risk limits file, re-read on SIGHUP or change (default config/limits.engine.json)' },
   feed: { schema: z.string().regex(/^wss?:\/\/[^\s]+$/).pipe(z.url()), accepts: 'a ws:// or wss:// URL', help: 'take market data from this WebSocket feed instead of the generator (needs --venue, --subscribe)' },
   venue: { schema: z.enum(VENUES), accepts: VENUES.join('|'), help: 'the feed\'s message format and subscribe protocol' },
@@ -143,19 +145,23 @@ export interface EngineOptions {
   feed?: { url: string; venue: Venue; subscribe: string[]; staleMs: number; seqCheck: 'contiguous' | 'monotonic' };
   /** Whether the generator sends orders. */
   orders: boolean;
-  /** The limits config file, read and validated here (a bad one is an option error, exit 2). */
-  limits: { path: string; initial: { config: LimitsConfig; text: string } };
+  /**
+   * The limits config file, read and validated here, its symbol entries against the engine's
+   * symbols (a bad one is an option error, exit 2); `unused`: entries for instruments this run lacks.
+   */
+  limits: { path: string; initial: { config: LimitsConfig; text: string }; unused: string[] };
   /** Directory of the state file (engine/state-file.ts), read at start and written as the state changes. */
   stateDir: string;
 }
 
 export class OptionError extends Error {}
 
-/** The file given to --limits, or the repo's generator-sized default, read and validated. */
-function loadLimits(raw: string | undefined): EngineOptions['limits'] {
+/** The file given to --limits, or the repo's generator-sized default, read and validated against the engine's symbols. */
+function loadLimits(raw: string | undefined, symbols: readonly string[]): EngineOptions['limits'] {
   const path = raw ?? fileURLToPath(new URL('../../../config/limits.engine.json', import.meta.url));
   try {
-    return { path, initial: readLimitsConfig(path) };
+    const initial = readLimitsConfig(path);
+    return { path, initial, unused: checkLimitSymbols(initial.config, symbols, path) };
   } catch (e) {
     if (!(e instanceof LimitsConfigError)) throw e;
     throw new OptionError(`bot4: invalid --limits '${path}': ${e.message}`);
@@ -227,6 +233,11 @@ export function parseEngineOptions(argv: readonly string[], machineCores: number
   if (burst && !Number.isFinite(rate)) throw new OptionError(`bot4: --burst needs a paced --rate (orders per second), not 'max'`);
   // No orders and no feed: no thread would have anything to do, and the run would "succeed" with nothing decided.
   if (!orders && !feed) throw new OptionError(`bot4: --orders off needs --feed: without orders or a feed there is nothing to run`);
+  // The engine's symbol names (assembly.ts builds the same universe; its names do not depend on the seed).
+  const names = feed ? feed.subscribe : buildUniverse(symbols, 1).map((i) => i.name);
+  const limits = loadLimits(raw.get('limits'), names);
+  const liveOrders = (get('live-orders') as number | undefined) ?? 65536;
+  checkLiveOrders(liveOrders, limits, names, raw);
   return {
     workers,
     cores,
@@ -246,12 +257,30 @@ export function parseEngineOptions(argv: readonly string[], machineCores: number
     tickRatio: (get('tick-ratio') as number | undefined) ?? DEFAULT_LOAD.ticksPerOrder,
     backpressureUs: (get('backpressure-us') as number | undefined) ?? 1000,
     batch: (get('batch') as number | undefined) ?? 256,
-    liveOrders: (get('live-orders') as number | undefined) ?? 65536,
-    limits: loadLimits(raw.get('limits')),
+    liveOrders,
+    limits,
     stateDir: (get('state-dir') as string | undefined) ?? 'state',
     feed,
     orders,
   };
+}
+
+/**
+ * Refuses a live-order table that holds fewer orders than the limits allow on one symbol: an
+ * order the symbol's maxOpenOrders admits would then be rejected OPEN_ORDER_TABLE_FULL on an
+ * otherwise empty worker, so the configured limit would be a lie (and 2 slots held none at all).
+ * A reload may raise maxOpenOrders past it later: the table is sized at start.
+ */
+function checkLiveOrders(liveOrders: number, limits: EngineOptions['limits'], symbols: readonly string[], raw: Map<string, string>): void {
+  let most = 0;
+  for (const r of symbolLimitRows(limits.initial.config, symbols)) most = Math.max(most, r.maxOpenOrders);
+  if (usableLiveOrders(liveOrders) >= most) return;
+  let least = 4;
+  while (usableLiveOrders(least) < most) least *= 2;
+  throw new OptionError(
+    `bot4: invalid --live-orders '${raw.get('live-orders') ?? `${liveOrders} (the default)`}': holds ${usableLiveOrders(liveOrders)} live orders (3/4 of the slots), ` +
+      `fewer than the ${most} open orders --limits ${limits.path} allows on a symbol (maxOpenOrders): at least ${least}`,
+  );
 }
 
 /** Refuses more order-path threads than MAX_THREADS_PER_CORE per core or MAX_THREADS, naming the option asked for. */
@@ -268,6 +297,8 @@ function checkThreadCount(workers: number, sources: number, machineCores: number
 /** What a valid but doubtful combination of options deserves a warning for, once at start. */
 export function optionWarnings(opts: EngineOptions): string[] {
   const out: string[] = [];
+  const unused = opts.limits.unused;
+  if (unused.length > 0) out.push(`--limits ${opts.limits.path}: no such symbol in this run, limits unused: ${unused.join(', ')}`);
   if (opts.ringSlots < MIN_RING_SLOTS) {
     out.push(
       `--ring-slots ${opts.ringSlots} is below ${MIN_RING_SLOTS}: a ring this small fills between two of a worker's batches ` +

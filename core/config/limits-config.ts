@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { breakerOverrideSchema, breakerSettingsSchema, type BreakerSettings } from '../breaker/breaker-settings.js';
 import { compileLimiters } from '../limits/rate-limiter.js';
 import { rateLimitsSchema } from '../limits/limiter-settings.js';
+import { knownInstrument } from '../instruments/universe.js';
 import { MAX_LEDGER_UNITS } from '../risk/exposure-ledger.js';
 import { TRADING_MODE_NAMES } from '../breaker/trading-state.js';
 import { VENUE_NAMES, type VenueName } from '../venue/venue.js';
@@ -125,6 +126,38 @@ export function venueBreakerSettings(c: LimitsConfig): Record<VenueName, Breaker
   const out = {} as Record<VenueName, BreakerSettings>;
   for (const v of VENUE_NAMES) out[v] = breakerSettingsSchema.parse({ ...c.breakers.default, ...c.breakers[v] });
   return out;
+}
+
+/** Letters and digits, upper case: BTC/USDT, btc-usdt and BTCUSDT all read BTCUSDT. */
+function bare(name: string): string {
+  return name.replace(/[^A-Za-z0-9]/g, '').toUpperCase();
+}
+
+/**
+ * Checks the `symbols` entries against the engine's symbols: an entry that names none of them
+ * would never be applied (symbolLimitRows looks up engine names only). A name that is no
+ * instrument at all is a typo, such as BTCUSDT for BTC/USDT: LimitsConfigError, one line naming
+ * `source` and the entry, with a hint when its letters match an engine symbol. An instrument the
+ * engine knows but does not run this time (a file shared by runs with other --symbols or
+ * --subscribe lists, as the default file is) is returned, for a warning rather than a refusal.
+ */
+export function checkLimitSymbols(c: LimitsConfig, symbols: readonly string[], source: string): string[] {
+  const engine = new Set(symbols);
+  const byLetters = new Map(symbols.map((s) => [bare(s), s]));
+  const errors: string[] = [];
+  const unused: string[] = [];
+  for (const name of Object.keys(c.symbols)) {
+    if (engine.has(name)) continue;
+    // A synthetic name is checked by its form: knownInstrument would build the universe up to it.
+    if (/^SYN\d{3,}\/USDT$/.test(name) || knownInstrument(name, 1) !== undefined) {
+      unused.push(name);
+      continue;
+    }
+    const near = byLetters.get(bare(name));
+    errors.push(`symbols.${name}: not a symbol of the engine${near ? `; did you mean ${near}?` : ' (names look like BTC/USDT)'}`);
+  }
+  if (errors.length > 0) throw new LimitsConfigError(`limits config ${source}: ${errors[0]}${errors.length > 1 ? ` (+${errors.length - 1} more)` : ''}`);
+  return unused;
 }
 
 /** The limits of each engine symbol (index = symbol id): defaults overridden by the symbol's entry. */

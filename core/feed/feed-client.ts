@@ -4,13 +4,21 @@
  * Buffer ws hands over, and gives each accepted tick to the engine through
  * a TickSink. It keeps the feed healthy on its own:
  *
- *   - reconnects with exponential backoff and jitter, then resubscribes;
+ *   - reconnects with exponential backoff and jitter, then resubscribes, when
+ *     the failure passes (refused, reset, timed out: one warn line per
+ *     attempt, one info line when it is back); a failure that retrying
+ *     cannot mend (404, a name that does not resolve, TLS to a plain server:
+ *     backoff.ts permanentFailure) is one error line and a fatal stop;
+ *   - logs each subscription the venue refuses (an error line naming the
+ *     symbol and the venue's reason), and stops fatally when it refuses
+ *     every symbol: such a feed would never price an order;
  *   - pings the server (and answers its pings: ws does), drops a connection
  *     whose pong does not come back, or that stays silent idleReconnectMs;
  *   - counts venue heartbeats;
  *   - checks sequence numbers (gaps counted and logged, repeats dropped);
  *   - after staleMs without a tick, marks every symbol's reference price
- *     stale (TickSink.markStale) until that symbol ticks again;
+ *     stale (TickSink.markStale) until that symbol ticks again (one info
+ *     line when the feed ticks again);
  *   - refuses what is malformed, unknown, crossed, zero or non-finite
  *     (the parsers decide), counting each refusal by reason in FeedStats
  *     and logging a sample at a limited rate. Nothing it receives can make
@@ -24,7 +32,7 @@ import pino from 'pino';
 import WebSocket from 'ws';
 import { FRAME_F64, FRAME_I32, Frame, MarketTick } from '../../ipc/frame-layout.js';
 import { monotonicClock } from '../clock/monotonic-clock.js';
-import { backoffDelay } from './backoff.js';
+import { backoffDelay, permanentFailure } from './backoff.js';
 import { createParser } from './create-parser.js';
 import { FeedCounter, FeedStats, Reason } from './feed-stats.js';
 import { parseFeedOptions, type FeedOptions, type FeedOptionsInput } from './feed-options.js';
@@ -33,7 +41,7 @@ import { SeqCheck, SeqStream, SequenceTracker } from './sequence-tracker.js';
 import { SymbolMap } from './symbol-map.js';
 import type { TickSink } from './tick-sink.js';
 import { MessageKind, type VenueParser } from './venue-parser.js';
-import { subscribeMessages } from './venue-protocol.js';
+import { subscribeMessages, venueRefusal } from './venue-protocol.js';
 
 export type FeedState = 'idle' | 'connecting' | 'open' | 'backoff' | 'stopped';
 
@@ -45,6 +53,11 @@ export interface FeedClientDeps {
   random?: () => number;
   /** Counters to fill (e.g. over a SharedArrayBuffer the reporter reads). */
   stats?: FeedStats;
+  /**
+   * Called once, after the client has stopped itself, when the feed cannot serve: a permanent
+   * connection failure, or every subscription refused. The reason is one line (already logged).
+   */
+  onFatal?: (reason: string) => void;
 }
 
 const MS = 1e6;
@@ -63,6 +76,7 @@ export class FeedClient {
   private readonly log: Logger;
   private readonly clock: { nowNs(): number };
   private readonly random: () => number;
+  private readonly onFatal: (reason: string) => void;
   private readonly rejects: RejectLog;
   private readonly sequences: SequenceTracker;
   /** Per-symbol sequence checks: [book, trade] (Coinbase numbers messages instead). */
@@ -74,6 +88,10 @@ export class FeedClient {
   private readonly time = new Float64Array(3);
   /** The feed is silent: every symbol has been marked stale. */
   private silent = false;
+  /** Symbols (unified) the venue refused on this connection. */
+  private readonly refused = new Set<string>();
+  /** The error of the connection being made, told on its close. */
+  private lastError: (Error & { code?: string }) | undefined;
   private ws: WebSocket | undefined;
   private currentState: FeedState = 'idle';
   private attempt = 0;
@@ -94,6 +112,7 @@ export class FeedClient {
     this.log = deps.logger ?? pino({ name: 'feed' });
     this.clock = deps.clock ?? monotonicClock();
     this.random = deps.random ?? Math.random;
+    this.onFatal = deps.onFatal ?? (() => undefined);
     this.stats = deps.stats ?? new FeedStats();
     this.symbols = new SymbolMap(
       o.venue,
@@ -191,7 +210,7 @@ export class FeedClient {
     const p = this.parser;
     const r = p.parse(data, 0, data.length);
     if (r !== Reason.OK) {
-      this.reject(r, data, false);
+      if (r !== Reason.VENUE_ERROR || !this.refusal(data)) this.reject(r, data, false);
       return;
     }
     this.attempt = 0; // the connection delivers: the next drop starts the backoff afresh
@@ -252,8 +271,11 @@ export class FeedClient {
     }
     if (dispatched > 0) {
       c[FeedCounter.ticks] += dispatched;
+      if (this.silent) {
+        this.silent = false;
+        this.log.info({ silentMs: Math.round((now[T_NOW] - now[T_LAST_TICK]) / MS) }, 'feed ticking again: reference prices fresh');
+      }
       now[T_LAST_TICK] = now[T_NOW];
-      this.silent = false;
     }
   }
 
@@ -271,6 +293,31 @@ export class FeedClient {
     );
   }
 
+  /**
+   * A venue error that refuses subscribed symbols: counted, one error line per symbol, and a fatal
+   * stop once every symbol is refused. False when it names none (a sample is logged as for any refusal).
+   */
+  private refusal(data: Uint8Array): boolean {
+    const o = this.options;
+    const { reason, symbols } = venueRefusal(o.venue, Buffer.from(data.buffer, data.byteOffset, data.length).toString(), o.subscribe);
+    if (symbols.length === 0) return false;
+    this.stats.reject(Reason.VENUE_ERROR);
+    for (const symbol of symbols) {
+      if (this.refused.has(symbol)) continue;
+      this.refused.add(symbol);
+      this.log.error({ venue: o.venue, symbol, reason }, `feed subscription refused: ${symbol} (${o.venue}: ${reason})`);
+    }
+    if (this.refused.size === o.subscribe.length) this.fatal(`feed ${o.url}: ${o.venue} refused every subscription (${reason})`);
+    return true;
+  }
+
+  /** Stops for good and tells the owner: the feed cannot serve, and retrying will not change it. */
+  private fatal(reason: string): void {
+    if (this.currentState === 'stopped') return;
+    void this.stop();
+    this.onFatal(reason);
+  }
+
   private reject(reason: number, data: Uint8Array, binary: boolean): void {
     this.stats.reject(reason);
     this.rejects.note(reason, data, binary, this.time);
@@ -282,6 +329,7 @@ export class FeedClient {
     this.currentState = 'connecting';
     if (this.everConnected) this.stats.counts[FeedCounter.reconnects]++;
     this.everConnected = true;
+    this.lastError = undefined;
     const ws = new WebSocket(o.url, {
       maxPayload: o.maxPayload,
       perMessageDeflate: false,
@@ -291,11 +339,14 @@ export class FeedClient {
     ws.on('open', () => {
       if (this.ws !== ws) return;
       this.currentState = 'open';
-      this.stats.counts[FeedCounter.connects]++;
+      const again = this.stats.counts[FeedCounter.connects]++ > 0 || this.attempt > 0;
       this.sequences.reset();
+      this.refused.clear();
       this.time[T_LAST_MESSAGE] = this.clock.nowNs();
       for (const m of subscribeMessages(o.venue, o.subscribe, o.streams)) ws.send(m);
-      this.log.info({ url: o.url, venue: o.venue, symbols: o.subscribe.length }, 'feed connected, subscribed');
+      // 'subscribing': the venue answers later, and a refusal is logged then.
+      if (again) this.log.info({ url: o.url, venue: o.venue, symbols: o.subscribe.length, attempts: this.attempt }, 'feed reconnected, subscribing');
+      else this.log.info({ url: o.url, venue: o.venue, symbols: o.subscribe.length }, 'feed connected, subscribing');
       this.awaitingPong = false;
       if (o.pingIntervalMs > 0) {
         this.pingTimer = setInterval(() => this.ping(ws), o.pingIntervalMs);
@@ -315,7 +366,7 @@ export class FeedClient {
         this.stats.reject(Reason.OVERSIZED);
         this.log.warn({ maxPayload: o.maxPayload }, 'feed message over maxPayload: connection closed');
       } else {
-        this.log.warn({ err: err.message, code: err.code }, 'feed connection error');
+        this.lastError = err; // told once, with what follows, when the socket closes
       }
     });
     ws.on('close', (code: number) => {
@@ -323,7 +374,14 @@ export class FeedClient {
       clearInterval(this.pingTimer);
       this.ws = undefined;
       if (this.currentState === 'stopped') return;
-      this.scheduleReconnect(code);
+      const err = this.lastError;
+      if (err && permanentFailure(err)) {
+        const why = err.message.split('\n')[0];
+        this.log.error({ url: o.url, err: why, code: err.code }, `feed ${o.url}: ${why}; not retried`);
+        this.fatal(`feed ${o.url}: ${why}`);
+        return;
+      }
+      this.scheduleReconnect(code, err);
     });
   }
 
@@ -338,11 +396,15 @@ export class FeedClient {
     ws.ping();
   }
 
-  private scheduleReconnect(code: number): void {
+  private scheduleReconnect(code: number, err: (Error & { code?: string }) | undefined): void {
     const o = this.options;
     const delay = backoffDelay(this.attempt++, o.backoffBaseMs, o.backoffCapMs, this.random());
+    const wasOpen = this.currentState === 'open';
     this.currentState = 'backoff';
-    this.log.warn({ code, retryInMs: Math.round(delay), attempt: this.attempt }, 'feed disconnected');
+    this.log.warn(
+      { code, err: err?.message.split('\n')[0], errCode: err?.code, retryInMs: Math.round(delay), attempt: this.attempt },
+      wasOpen ? 'feed disconnected' : 'feed connection failed',
+    );
     this.reconnectTimer = setTimeout(() => this.connect(), delay);
   }
 }

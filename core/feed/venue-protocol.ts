@@ -44,3 +44,27 @@ export function subscribeMessages(venue: Venue, unified: readonly string[], stre
     }
   }
 }
+
+/**
+ * What a venue's error message (parsed as Reason.VENUE_ERROR) says: its reason, and which of
+ * the subscribed symbols (unified names) it refuses: Kraken names the symbol, Coinbase and
+ * Binance only mention it in the reason text (`BTC-USD is not a valid product`).
+ *   binance   {"error":{"code":2,"msg":"..."},"id":1}
+ *   coinbase  {"type":"error","message":"Failed to subscribe","reason":"BTC-USD is not a valid product"}
+ *   kraken    {"error":"Currency pair not supported NOPE/USD","method":"subscribe","success":false,"symbol":"NOPE/USD"}
+ * JSON.parse here is off the market-data path: a venue sends an error only in answer to a request.
+ */
+export function venueRefusal(venue: Venue, text: string, unified: readonly string[]): { reason: string; symbols: string[] } {
+  let o: Record<string, unknown>;
+  try {
+    o = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return { reason: text, symbols: [] };
+  }
+  const err = o.error as Record<string, unknown> | string | undefined;
+  const found = [o.reason, typeof err === 'object' && err !== null ? err.msg : err, o.message, o.msg].find((x) => typeof x === 'string');
+  const reason = typeof found === 'string' ? found : text;
+  // Words of the reason, matched whole against each symbol's venue spelling (BTCUSDT is not BTCUSDTX).
+  const words = new Set([...reason.split(/[^A-Za-z0-9/-]+/), ...(typeof o.symbol === 'string' ? [o.symbol] : [])].map((w) => w.toUpperCase()));
+  return { reason, symbols: unified.filter((u) => words.has(venueSymbol(venue, u).toUpperCase())) };
+}

@@ -11,12 +11,20 @@ const EMPTY = -1;
 
 export const Insert = { Added: 0, Exists: 1, Full: 2 } as const;
 
+/**
+ * How many live ids a set of `slots` (a power of two) holds: 3/4 of the slots, so a probe always
+ * ends at an empty one. Below 4 slots that is none (2 slots hold 0): --live-orders is bounded by it.
+ */
+export function usableLiveOrders(slots: number): number {
+  return (slots >> 2) * 3;
+}
+
 export class LiveOrderSet {
   private readonly keys: Float64Array;
   private readonly vals: Int32Array;
   private readonly mask: number;
   private readonly bits: number;
-  /** At most this many live ids: 3/4 of the slots, so a probe always ends. */
+  /** At most this many live ids (usableLiveOrders). */
   readonly limit: number;
   size = 0;
 
@@ -26,7 +34,7 @@ export class LiveOrderSet {
     this.keys = new Float64Array(slots).fill(EMPTY);
     this.vals = new Int32Array(slots);
     this.mask = slots - 1;
-    this.limit = (slots >> 2) * 3;
+    this.limit = usableLiveOrders(slots);
   }
 
   /**

@@ -8,6 +8,8 @@
  */
 import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { scratchStateArgs } from './fixtures/scratch-state.js';
 import { FeedSim } from '../../sim/feed/feed-sim-server.js';
@@ -89,6 +91,47 @@ describe('feed through the engine', function () {
       expect(r.status, r.stderr).to.equal(2);
       expect(r.stderr.trim().split('\n')).to.have.length(1);
       expect(r.stderr).to.include(name);
+    }
+  });
+
+  /** Runs the launcher to its end; stdout's JSON lines and stderr. */
+  async function launch(args: string[]): Promise<{ code: number | null; lines: Array<Record<string, any>>; err: string }> {
+    const child = spawn(`${root}taskset.sh`, [...args, '--duration', '20', '--metrics', 'json', '--workers', '1', '--rate', '1000'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    return { code, err, lines: out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)) };
+  }
+
+  it('coinbase refuses the only symbol (not a valid product): an error line naming it, then a fatal stop, exit 3', async () => {
+    const sim = await FeedSim.start({ venue: 'coinbase', rate: 100, symbols: 4, durationMs: 60_000 });
+    try {
+      const { code, lines, err } = await launch(['--feed', sim.url('/'), '--venue', 'coinbase', '--subscribe', 'BTC/USD']);
+      expect(code, err).to.equal(3);
+      const refused = lines.filter((l) => l.level === 50);
+      expect(refused.map((l) => l.msg)).to.deep.equal(['feed subscription refused: BTC/USD (coinbase: BTC-USD is not a valid product)']);
+      expect(err.trim().split('\n')).to.deep.equal([`bot4: the engine stopped: feed ${sim.url('/')}: coinbase refused every subscription (BTC-USD is not a valid product)`]);
+      const summary = lines.find((l) => l.msg === 'summary')!;
+      expect(summary.lost).to.equal(0);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('a feed URL that answers 404 is one error line and exit 3, not a retry loop', async () => {
+    const http = createServer((_q, r) => r.writeHead(404).end()).listen(0, '127.0.0.1');
+    await new Promise((r) => http.once('listening', r));
+    const url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}/nope`;
+    try {
+      const { code, lines, err } = await launch(['--feed', url, '--venue', 'binance', '--subscribe', 'BTC/USDT']);
+      expect(code, err).to.equal(3);
+      expect(lines.filter((l) => l.level >= 40 && /feed/.test(l.msg)).map((l) => l.msg)).to.deep.equal([`feed ${url}: Unexpected server response: 404; not retried`]);
+      expect(err.trim()).to.equal(`bot4: the engine stopped: feed ${url}: Unexpected server response: 404`);
+    } finally {
+      http.closeAllConnections();
+      http.close();
     }
   });
 });
