@@ -37,7 +37,8 @@ describe('daily loss limit on reload', () => {
     path = join(mkdtempSync(join(tmpdir(), 'bot4-loss-')), 'limits.json');
     writeLimits(1_000);
     const initial = readLimitsConfig(path);
-    state = createRiskState(initial.config, ['BTC/USDT'], new FakeClock());
+    // Every symbol the example file lists: an entry this run lacks would add a warn line of its own.
+    state = createRiskState(initial.config, ['BTC/USDT', 'ETH/USDT', 'DOGE/USDT'], new FakeClock());
     lines = [];
     logger = pino({ level: 'info' }, { write: (s: string) => void lines.push(JSON.parse(s) as Line) });
     loader = new LimitsLoader(path, initial, state, logger);
