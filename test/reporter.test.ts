@@ -10,6 +10,7 @@ import pino from 'pino';
 import { GcMeter } from '../core/metrics/gc-meter.js';
 import { Reason } from '../core/risk/reject-reason.js';
 import { Reporter } from '../engine/agents/reporter.js';
+import { summaryTable } from '../engine/agents/summary-table.js';
 import { bucketIndex } from '../ipc/latency-histogram.js';
 import { createSourceStats, SourceStat, sourceStatsView } from '../ipc/source-stats-layout.js';
 import { createRingBuffer, RingMonitor } from '../ipc/spsc-ring.js';
@@ -92,5 +93,32 @@ describe('reporter', () => {
     expect(rejectLines).to.deep.equal(['  rejects, last 10 s: TRADING_HALTED=70', '  rejects, last 10 s: TRADING_HALTED=70']);
     expect(lines[0]).to.match(/time s +orders\/s/);
     expect(lines.length).to.equal(1 + 20 + 2); // one header (every 20 rows), 20 rows, 2 reject lines
+  });
+
+  it('prints the summary for people as a short table: every topic on its rows, within 160 columns, nothing dropped', () => {
+    const many = Object.fromEntries(Array.from({ length: 27 }, (_, i) => [`REJECT_REASON_NUMBER_${i}`, 1000 + i]));
+    const lines = summaryTable({
+      elapsedS: 4, generated: 801692, decided: 801692, accepted: 793597, rejectedTotal: 8095, lost: 0, duplicates: 0, ordersPerS: 199115,
+      backpressure: 0, conflatedTicks: 0, rejected: many,
+      latencyUs: { count: 801692, p50: 1.62, p99: 1441.79, p999: 5013.5, max: 6160.38 },
+      hopsUs: { lateness: { p50: 0.08, p99: 244.74 }, queued: { p50: 0.47, p99: 407.55 }, back: { p50: 1.06, p99: 118.27 } },
+      tickLatencyUs: { count: 1, p50: 2, p99: 3, p999: 4, max: 5 },
+      gc: { main: 0, workers: 0, sources: 0, pauseMs: 0 },
+      sources: [{ id: 0, core: 0, pinned: true, generated: 801692, warmupMs: 1228 }],
+      workers: [{ id: 0, core: 1, pinned: false, orders: 801692, restarts: 1, warmupMs: 1212 }],
+      risk: { trading: 'ACTIVE', exposure: { used: 1, limit: 2 } },
+      fatal: 'worker 1 kept dying',
+    });
+    for (const l of lines) expect(l.length, l).to.be.at.most(160);
+    const text = lines.join('\n');
+    expect(text).to.match(/^ {2}orders +generated 801,692, decided 801,692, accepted 793,597, rejected 8,095, lost 0, duplicates 0, 199,115\/s/m);
+    expect(text).to.match(/^ {2}latency +p50 1\.62 us, p99 1,441\.79 us/m);
+    expect(text).to.match(/^ {2}hops p99 +lateness 244\.74 us, queued 407\.55 us, back 118\.27 us$/m);
+    expect(text).to.include('worker 0 core 1 (not pinned): 801,692 orders, 1 restarts, warm-up 1,212 ms');
+    // 27 reasons wrap onto several lines, and every one is there.
+    for (let i = 0; i < 27; i++) expect(text).to.include(`REJECT_REASON_NUMBER_${i} ${(1000 + i).toLocaleString('en-US')}`);
+    expect(lines.filter((l) => l.includes('REJECT_REASON_NUMBER_')).length).to.be.greaterThan(1);
+    expect(text).to.match(/^ {2}risk +trading ACTIVE, exposure \{"used":1,"limit":2\}$/m);
+    expect(text).to.match(/^ {2}fatal +worker 1 kept dying$/m);
   });
 });

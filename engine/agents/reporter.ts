@@ -16,6 +16,7 @@ import type { WorkerStatsView } from '../../ipc/worker-stats-layout.js';
 import type { Logger } from '../../core/logging/logger.js';
 import type { GcMeter } from '../../core/metrics/gc-meter.js';
 import { REASON_NAMES, REASON_SLOTS } from '../../core/risk/reject-reason.js';
+import { summaryTable } from './summary-table.js';
 
 export interface ReporterSources {
   sources: readonly SourceStatsView[];
@@ -267,7 +268,7 @@ export class Reporter {
       ...extra,
     };
     if (this.format === 'json') this.log.info(totals, 'summary');
-    else process.stdout.write('\nsummary (latency after warm-up)\n' + Object.entries(totals).map(([k, v]) => `  ${k.padEnd(16)} ${typeof v === 'object' ? JSON.stringify(v) : v}`).join('\n') + '\n');
+    else process.stdout.write('\n' + summaryTable(totals).join('\n') + '\n');
     return totals;
   }
 }
