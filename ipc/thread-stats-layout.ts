@@ -41,7 +41,6 @@ export const ThreadStat = {
 } as const;
 
 export const ThreadState = { Starting: 0, WarmingUp: 1, Ready: 2, Running: 3, Draining: 4, Stopped: 5 } as const;
-export const THREAD_STATE_NAMES = ['starting', 'warming-up', 'ready', 'running', 'draining', 'stopped'] as const;
 
 const MAGIC = 0;
 const VERSION = 1;

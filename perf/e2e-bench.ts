@@ -27,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { FRAME_BYTES, Frame, FrameKind, MarketTick, NewOrder } from '../ipc/frame-layout.js';
 import { createInstrumentTable } from '../ipc/instrument-table-layout.js';
-import { DEFAULT_LOAD, OrderGenerator } from '../core/generator/order-generator.js';
+import { DEFAULT_LOAD, OrderGenerator, reservedSymbols } from '../core/generator/order-generator.js';
 import { writeInstrumentTable } from '../core/instruments/instrument.js';
 import { buildUniverse } from '../core/instruments/universe.js';
 import { Reason } from '../core/risk/reject-reason.js';
@@ -75,7 +75,7 @@ function gcAfterWarmup(lines: MetricsLine[], warmupS: number): number {
 async function postMessageBaseline(seconds: number): Promise<number> {
   const universe = buildUniverse(16, 1);
   const gen = new OrderGenerator(universe, { seed: 1, ...DEFAULT_LOAD });
-  universe[gen.reservedHaltedSymbol].trading = false;
+  universe[reservedSymbols(universe.length, false).halted].trading = false;
   const tableSab = createInstrumentTable(universe.length);
   writeInstrumentTable(tableSab, universe);
   const limits = readLimitsConfig(fileURLToPath(new URL('../../config/limits.engine.json', import.meta.url)));

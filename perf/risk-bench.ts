@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
 import { readLimitsConfig } from '../core/config/limits-config.js';
 import { createRiskState } from '../engine/risk-state.js';
-import { DEFAULT_LOAD, OrderGenerator } from '../core/generator/order-generator.js';
+import { DEFAULT_LOAD, OrderGenerator, reservedSymbols } from '../core/generator/order-generator.js';
 import { writeInstrumentTable } from '../core/instruments/instrument.js';
 import { buildUniverse } from '../core/instruments/universe.js';
 import { GcMeter } from '../core/metrics/gc-meter.js';
@@ -50,7 +50,7 @@ export async function run(args: string[]): Promise<BenchReport> {
   const clock = monotonicClock();
   const universe = buildUniverse(SYMBOLS, 7);
   const gen = new OrderGenerator(universe, { seed: 7, ...DEFAULT_LOAD });
-  universe[gen.reservedHaltedSymbol].trading = false;
+  universe[reservedSymbols(universe.length, false).halted].trading = false;
   const table = createInstrumentTable(SYMBOLS);
   writeInstrumentTable(table, universe);
   const limits = readLimitsConfig(fileURLToPath(new URL('../../config/limits.engine.json', import.meta.url)));

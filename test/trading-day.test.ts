@@ -52,6 +52,17 @@ class Rig {
 const T0 = Date.parse('2026-12-03T10:00:00.000Z');
 const newDir = () => mkdtempSync(join(tmpdir(), 'bot4-state-'));
 
+/** A day that lost `pnl` (over the limit, so the daily-loss kill trips), saved to a fresh state dir. */
+function dayWithLoss(pnl: number): { dir: string; wall: { ms: number }; a: Rig } {
+  const dir = newDir();
+  const wall = { ms: T0 };
+  const a = new Rig(dir, wall);
+  a.day.start();
+  a.risk.exposure.recordRealizedPnl(pnl);
+  a.day.poll();
+  return { dir, wall, a };
+}
+
 describe('trading day', () => {
   it('dayStartMs: the day begins at the roll time, UTC', () => {
     expect(new Date(dayStartMs(T0, '00:00')).toISOString()).to.equal('2026-12-03T00:00:00.000Z');
@@ -115,12 +126,7 @@ describe('trading day', () => {
   });
 
   it('a restart on the same day resumes the loss and the kill (defect 1: a restart no longer resets the limit)', () => {
-    const dir = newDir();
-    const wall = { ms: T0 };
-    const a = new Rig(dir, wall);
-    a.day.start();
-    a.risk.exposure.recordRealizedPnl(-1_500);
-    a.day.poll();
+    const { dir, wall, a } = dayWithLoss(-1_500);
     expect(a.file()).to.include({ dailyPnl: -1_500, tradingState: 'ACTIVE' });
     expect(a.file().kill?.reason).to.equal('daily-loss-limit');
     wall.ms += 3_600_000;
@@ -149,12 +155,7 @@ describe('trading day', () => {
   });
 
   it('a file from an earlier day starts a new day (logged) and drops its daily-loss kill', () => {
-    const dir = newDir();
-    const wall = { ms: T0 };
-    const a = new Rig(dir, wall);
-    a.day.start();
-    a.risk.exposure.recordRealizedPnl(-1_500);
-    a.day.poll();
+    const { dir, wall, a } = dayWithLoss(-1_500);
     wall.ms += 86_400_000;
     const b = new Rig(dir, wall);
     b.day.start();

@@ -18,6 +18,11 @@ import type { WaitStrategyName } from '../../ipc/wait-strategy.js';
 import { applyWaitStrategy } from '../../ipc/wait-strategy.js';
 import { fillQueueSlots } from './in-flight.js';
 
+/** The worker that owns symbol s, of `workers`: the one rule every producer routes by. */
+export function workerOf(symbol: number, workers: number): number {
+  return symbol % workers;
+}
+
 const FILL_STRIDE = 4; // clientId, price, quantity, time; side and symbol in the int32 FIFO
 
 export class Dispatcher {
@@ -57,7 +62,7 @@ export class Dispatcher {
       return p;
     });
     this.workers = rings.length;
-    this.ownerOf = Int32Array.from({ length: symbols }, (_, s) => s % this.workers);
+    this.ownerOf = Int32Array.from({ length: symbols }, (_, s) => workerOf(s, this.workers));
     this.pendingFrame = new Float64Array((symbols * FRAME_I32) >> 1);
     this.pendingI32 = new Int32Array(this.pendingFrame.buffer);
     this.isPending = new Uint8Array(symbols);

@@ -189,11 +189,6 @@ export class OrderGenerator {
     return this.n32[N.forced] !== 0;
   }
 
-  /** The halted symbol the generator keeps for its reject reason (its instrument must be marked not trading), or -1. */
-  get reservedHaltedSymbol(): number {
-    return this.haltedSymbol;
-  }
-
   /** Decides the next event. Ticks for every tradable symbol come first, so orders find references. */
   prepare(): void {
     const n = this.n32;

@@ -84,13 +84,16 @@ describe('launcher (taskset.sh)', function () {
     expect(code, stderr).to.equal(0);
     const warm = lines.find((l) => l.msg?.startsWith('threads warm')) as Line & { ms: number; orders: number; workersMs: number[]; sourcesMs: number[] };
     expect(warm, 'the warm-up line').to.exist;
-    expect(warm.orders).to.be.at.least(200_000);
+    // How many synthetic orders fit in the warm-up is a speed; that there were some, and per thread, is not.
+    expect(warm.orders).to.be.greaterThan(0);
     expect(warm.workersMs).to.have.length(2);
     expect(warm.sourcesMs).to.have.length(2);
-    // The warm-up's synthetic orders are not counted: the run's counters start at the first real order.
-    const summary = lines.find((l) => l.msg === 'summary') as Line & { generated: number; decided: number; sources: Array<{ generated: number; warmupMs: number }> };
-    expect(summary.generated).to.be.below(warm.orders);
-    expect(summary.sources.every((s) => s.warmupMs >= 0)).to.equal(true);
+    // The warm-up's orders are not counted: a paced source sends no order before it is due, so the
+    // run's count stays within the rate times the run's length (plus the generator's forced duplicates, < 1 %).
+    const summary = lines.find((l) => l.msg === 'summary') as Line & { generated: number; elapsedS: number; sources: Array<{ warmupMs: number }> };
+    expect(summary.generated).to.be.greaterThan(0);
+    expect(summary.generated).to.be.at.most(20_000 * (summary.elapsedS + 0.1) * 1.01);
+    expect(summary.sources.every((s) => s.warmupMs > 0)).to.equal(true);
   });
 
   it('stops gracefully on SIGINT when running until a signal', async () => {
