@@ -1,0 +1,453 @@
+/**
+ * The venue gateway core: orders in (plain numbers), venue protocol out,
+ * executions and final states back; independent of threads and transport.
+ *
+ * The story of an order: submit() records it (SUBMITTED) and queues it; it is
+ * sent when the session is READY and reconciled, no Retry-After is in force
+ * and the order budget allows; the venue's answer, its executionReports, or
+ * its answer to order.status move the state machine (order-tracker.ts).
+ * Whatever leaves the outcome open (a timeout, 5xx, -1006/-1007, a duplicate
+ * refusal, the line dropping with the request in flight) makes the order
+ * UNKNOWN and sends order.status by origClientOrderId; the order is sent
+ * again (same clientOrderId, so a copy still open at the venue is refused
+ * -2010) only once the venue has said it never saw it (-2013) and the first
+ * send's recvWindow has passed, after which the venue would refuse the first
+ * send (-1021) even if it turned up: so an order can never be placed twice.
+ *
+ * Only one request per order is in flight at a time. Cancels and queries go
+ * before new orders, within Retry-After but outside the order budget.
+ * Final reasons: 0 for the venue's own ending (fill, cancel, expiry), the
+ * venue's error code (negative) when it refused, or a GatewayReason (positive).
+ */
+import { Prng } from '../random/prng.js';
+import type { Scheduler, TimerId } from '../clock/scheduler.js';
+import type { Logger } from '../logging/logger.js';
+import { OrderType, Side } from '../../ipc/frame-layout.js';
+import { ActionQueue } from './action-queue.js';
+import { type GatewayOptionsInput, type GatewayOptionsParsed, parseGatewayOptions } from './gateway-options.js';
+import { ExecType, type MessageDecoder, MsgKind } from './message-decoder.js';
+import { OrderState, isFinal } from './order-state.js';
+import { type GatewayCounters, OrderRecord, OrderTracker, newCounters } from './order-tracker.js';
+import { RateBudget } from './rate-budget.js';
+import { Reconciler } from './reconciler.js';
+import { RequestEncoder, onGrid, stepDecimals } from './request-encoder.js';
+import type { RequestSigner } from './request-signer.js';
+import { Req, type VenueConnection, VenueSession } from './venue-session.js';
+
+export const GatewayReason = {
+  NONE: 0,
+  /** Unknown symbol index, a non-positive quantity or limit price, a client id in use or not an integer. */
+  BAD_ORDER: 1,
+  QUEUE_FULL: 2,
+  /** Waited longer than maxQueueAgeMs for the venue (disconnected, backing off). */
+  STALE: 3,
+  /** The venue never saw it after maxPlaceSends sends. */
+  NOT_AT_VENUE: 4,
+  /** Cancelled before it reached the venue. */
+  CANCELED_LOCALLY: 5,
+  /** The gateway stopped before it was sent. */
+  STOPPED: 6,
+} as const;
+
+export interface GatewayCallbacks {
+  onExecution(clientId: number, tradeId: number, price: number, qty: number, leavesOpen: boolean): void;
+  onFinal(clientId: number, state: OrderState, reason: number): void;
+  /** A venue success or failure (timeouts, 5xx, drops): feeds the venue's circuit breaker. */
+  onVenueOutcome(ok: boolean): void;
+  /** Rate limited (429, 418, a used-up weight): new orders must be refused RATE_LIMITED until then. */
+  onBackoff(untilMs: number): void;
+}
+
+const ERR_UNKNOWN_RESP = -1006;
+const ERR_TIMEOUT = -1007;
+const ERR_BUSY = -1008;
+const ERR_NEW_ORDER_REJECTED = -2010;
+const ERR_CANCEL_REJECTED = -2011;
+const ERR_NO_SUCH_ORDER = -2013;
+const DUPLICATE = new TextEncoder().encode('Duplicate order sent.');
+
+/** A place / cancel / query answer whose execution status is unknown (web-socket-api.md: 5xx; errors.md -1006, -1007). */
+function outcomeUnknown(d: MessageDecoder): boolean {
+  return d.status >= 500 || d.errorCode === ERR_UNKNOWN_RESP || d.errorCode === ERR_TIMEOUT || d.errorCode === ERR_BUSY;
+}
+
+function rateRefused(d: MessageDecoder): boolean {
+  return d.status === 429 || d.status === 418;
+}
+
+export class Gateway {
+  readonly options: GatewayOptionsParsed;
+  readonly counters: GatewayCounters = newCounters();
+  readonly tracker: OrderTracker;
+  readonly session: VenueSession;
+  readonly reconciler: Reconciler;
+  private readonly encoder: RequestEncoder;
+  private readonly priceDecimals: number[];
+  private readonly qtyDecimals: number[];
+  /** New orders, oldest first. */
+  private readonly places = new ActionQueue();
+  /** Cancels, queries and retries: before new orders. */
+  private readonly control = new ActionQueue();
+  private reconciled = false;
+  private pumpTimer: TimerId = -1;
+  private pumpAt = Infinity;
+  private readonly prng: Prng;
+  private readonly budget: RateBudget;
+
+  constructor(
+    options: GatewayOptionsInput,
+    signer: RequestSigner,
+    private readonly scheduler: Scheduler,
+    connect: () => VenueConnection,
+    private readonly cb: GatewayCallbacks,
+    private readonly log?: Logger,
+  ) {
+    const o = parseGatewayOptions(options);
+    this.options = o;
+    if (o.clientIdPrefix.length + 16 > 36) throw new RangeError('gateway option clientIdPrefix: too long for a 36-character clientOrderId');
+    this.prng = new Prng(o.seed);
+    this.budget = new RateBudget({ ordersPerWindow: o.ordersPerWindow, windowMs: o.orderWindowMs, default429Ms: o.default429Ms, default418Ms: o.default418Ms });
+    this.priceDecimals = o.symbols.map((s) => stepDecimals(s.tickSize));
+    this.qtyDecimals = o.symbols.map((s) => stepDecimals(s.lotStep));
+    this.encoder = new RequestEncoder(signer, o.clientIdPrefix, o.recvWindowMs);
+    this.tracker = new OrderTracker({ execution: cb.onExecution, final: cb.onFinal }, this.counters);
+    this.reconciler = new Reconciler({
+      tracker: this.tracker,
+      query: (rec) => this.sendQuery(rec),
+      afterReport: (rec) => this.afterReport(rec),
+      done: () => {
+        this.reconciled = true;
+        this.log?.info({ rounds: this.reconciler.rounds, live: this.tracker.live.size }, 'gateway reconciled');
+        this.pump();
+      },
+    });
+    this.session = new VenueSession(scheduler, connect, this.encoder, signer.kind === 'ed25519', o, this.sessionHandler(), () => this.prng.next());
+  }
+
+  start(): void {
+    this.session.start();
+  }
+
+  /** Closes the session; orders never sent end REJECTED (STOPPED). Orders at the venue stay as they are there. */
+  stop(): void {
+    this.session.stop();
+    if (this.pumpTimer >= 0) this.scheduler.cancel(this.pumpTimer);
+    for (const rec of [...this.tracker.live]) if (rec.sends === 0) this.tracker.transition(rec, OrderState.REJECTED, GatewayReason.STOPPED);
+  }
+
+  /** Whether new orders are being sent now (connected, reconciled, no Retry-After in force). */
+  get trading(): boolean {
+    return this.session.ready && this.reconciled && this.scheduler.nowMs() >= this.backoffUntil;
+  }
+
+  get backoffUntil(): number {
+    return this.budget.backoffUntil;
+  }
+
+  /**
+   * A new order, in the engine's plain numbers (Side, OrderType of ipc/frame-layout.ts;
+   * price ignored for MARKET). Returns false when refused at once (onFinal has then been called).
+   */
+  submit(clientId: number, symbol: number, side: number, type: number, price: number, qty: number): boolean {
+    const now = this.scheduler.nowMs();
+    const sym = this.options.symbols[symbol];
+    const limit = type === OrderType.Limit;
+    const bad =
+      !Number.isSafeInteger(clientId) || clientId < 0 || this.tracker.get(clientId) !== undefined || sym === undefined || (side !== Side.Buy && side !== Side.Sell) || (!limit && type !== OrderType.Market);
+    const q = bad ? 0 : onGrid(qty, sym.lotStep, false);
+    // Never pay more (buy) or take less (sell) than risk approved.
+    const p = bad || !limit ? 0 : onGrid(price, sym.tickSize, side === Side.Sell);
+    if (bad || !(q > 0) || (limit && !(p > 0))) {
+      this.counters.submitted++;
+      this.counters.rejected++;
+      this.cb.onFinal(clientId, OrderState.REJECTED, GatewayReason.BAD_ORDER);
+      return false;
+    }
+    const rec = new OrderRecord(clientId, symbol, side, type, limit ? p.toFixed(this.priceDecimals[symbol]) : '', q.toFixed(this.qtyDecimals[symbol]), now);
+    this.tracker.add(rec);
+    if (this.places.size >= this.options.queueCapacity) {
+      this.tracker.transition(rec, OrderState.REJECTED, GatewayReason.QUEUE_FULL);
+      return false;
+    }
+    this.places.push(Req.PLACE, clientId);
+    this.pump();
+    return true;
+  }
+
+  /** Asks for the order's cancel; false when it is unknown or already final. */
+  cancel(clientId: number): boolean {
+    const rec = this.tracker.get(clientId);
+    if (rec === undefined || isFinal(rec.state)) return false;
+    rec.cancelWanted = true;
+    if (rec.sends === 0) this.tracker.transition(rec, OrderState.CANCELED, GatewayReason.CANCELED_LOCALLY);
+    else this.afterReport(rec);
+    return true;
+  }
+
+  // ---- sending ----
+
+  private schedulePump(at: number): void {
+    if (at >= this.pumpAt) return;
+    if (this.pumpTimer >= 0) this.scheduler.cancel(this.pumpTimer);
+    this.pumpAt = at;
+    this.pumpTimer = this.scheduler.after(at - this.scheduler.nowMs(), () => {
+      this.pumpTimer = -1;
+      this.pumpAt = Infinity;
+      this.pump();
+    });
+  }
+
+  /** Sends what may go now: control actions first, then new orders within the budget. */
+  private pump(): void {
+    if (!this.session.ready || !this.reconciled) return;
+    const now = this.scheduler.nowMs();
+    if (this.budget.backoffUntil > now) {
+      this.schedulePump(this.budget.backoffUntil);
+      return;
+    }
+    while (this.control.size > 0) {
+      const rec = this.tracker.get(this.control.peekClient());
+      const action = this.control.peekAction();
+      // Stale actions (the order moved on since) are dropped here rather than hunted down when it moves.
+      const stale = action === Req.QUERY ? rec?.state !== OrderState.UNKNOWN : action === Req.PLACE ? rec?.state !== OrderState.SUBMITTED : rec === undefined || isFinal(rec.state);
+      if (rec === undefined || stale || rec.inFlight !== 0) {
+        this.control.shift();
+        continue;
+      }
+      if (action === Req.PLACE) {
+        const at = this.budget.orderAt(now);
+        if (at > now) return this.schedulePump(at);
+      }
+      if (!this.session.canSend()) return;
+      this.control.shift();
+      if (action === Req.CANCEL) this.sendCancel(rec);
+      else if (action === Req.QUERY) this.sendQuery(rec);
+      else this.sendPlace(rec);
+    }
+    while (this.places.size > 0) {
+      const rec = this.tracker.get(this.places.peekClient());
+      if (rec === undefined || rec.state !== OrderState.SUBMITTED || rec.sends > 0) {
+        this.places.shift();
+        continue;
+      }
+      if (now - rec.queuedMs > this.options.maxQueueAgeMs) {
+        this.places.shift();
+        this.tracker.transition(rec, OrderState.REJECTED, GatewayReason.STALE);
+        continue;
+      }
+      const at = this.budget.orderAt(now);
+      if (at > now) return this.schedulePump(at);
+      if (!this.session.canSend()) return;
+      this.places.shift();
+      this.sendPlace(rec);
+    }
+  }
+
+  private sendPlace(rec: OrderRecord): void {
+    const now = this.scheduler.nowMs();
+    const sym = this.options.symbols[rec.symbol].venueSymbol;
+    if (rec.sends > 0) this.counters.retries++;
+    rec.sends++;
+    rec.lastSendMs = now;
+    rec.inFlight = Req.PLACE;
+    this.budget.orderSent(now);
+    this.session.request(Req.PLACE, rec.clientId, (id) => this.encoder.place(id, now, sym, rec.side, rec.type, rec.price, rec.qty, rec.clientId));
+  }
+
+  private sendCancel(rec: OrderRecord): void {
+    const now = this.scheduler.nowMs();
+    if (rec.state !== OrderState.PENDING_CANCEL) this.tracker.transition(rec, OrderState.PENDING_CANCEL);
+    rec.inFlight = Req.CANCEL;
+    this.session.request(Req.CANCEL, rec.clientId, (id) => this.encoder.cancel(id, now, this.options.symbols[rec.symbol].venueSymbol, rec.clientId));
+  }
+
+  /** order.status now; false (and queued instead) when it cannot go now. */
+  private sendQuery(rec: OrderRecord): boolean {
+    if (!this.session.canSend() || this.budget.backoffUntil > this.scheduler.nowMs()) {
+      this.control.push(Req.QUERY, rec.clientId);
+      return false;
+    }
+    const now = this.scheduler.nowMs();
+    rec.inFlight = Req.QUERY;
+    this.session.request(Req.QUERY, rec.clientId, (id) => this.encoder.status(id, now, this.options.symbols[rec.symbol].venueSymbol, rec.clientId));
+    return true;
+  }
+
+  /** A live order whose cancel is still wanted gets one (when nothing else is in flight for it). */
+  private afterReport(rec: OrderRecord): void {
+    if (!rec.cancelWanted || rec.inFlight !== 0) return;
+    if (rec.state === OrderState.ACCEPTED || rec.state === OrderState.PARTIALLY_FILLED) {
+      this.control.push(Req.CANCEL, rec.clientId);
+      this.pump();
+    }
+  }
+
+  private toUnknown(rec: OrderRecord): void {
+    this.tracker.transition(rec, OrderState.UNKNOWN);
+    this.control.push(Req.QUERY, rec.clientId);
+  }
+
+  /** Queries again later, spaced out (full jitter) while the venue keeps failing. */
+  private queryLater(rec: OrderRecord): void {
+    const o = this.options;
+    const delay = o.queryRetryBaseMs + this.prng.next() * Math.min(o.queryRetryCapMs, o.queryRetryBaseMs * 2 ** Math.min(rec.queryFailures++, 20));
+    this.queryAt(rec, this.scheduler.nowMs() + delay);
+  }
+
+  private queryAt(rec: OrderRecord, at: number): void {
+    this.scheduler.after(at - this.scheduler.nowMs(), () => {
+      if (rec.state !== OrderState.UNKNOWN || rec.inFlight !== 0) return;
+      this.control.push(Req.QUERY, rec.clientId);
+      this.pump();
+    });
+  }
+
+  // ---- answers ----
+
+  private sessionHandler() {
+    return {
+      ready: () => {
+        this.counters.reconnects = this.session.reconnects;
+        this.reconcile();
+      },
+      down: () => {
+        this.reconciled = false;
+        this.reconciler.abort();
+      },
+      response: (kind: number, clientId: number, d: MessageDecoder) => this.response(kind, clientId, d),
+      timedOut: (kind: number, clientId: number) => this.noAnswer(kind, clientId),
+      lost: (kind: number, clientId: number) => this.noAnswer(kind, clientId),
+      event: (d: MessageDecoder) => this.event(d),
+      outcome: (ok: boolean) => this.cb.onVenueOutcome(ok),
+    };
+  }
+
+  /** Starts the reconnect reconciliation (reconciler.ts); new orders wait for its end. */
+  private reconcile(): void {
+    this.reconciled = false;
+    this.reconciler.begin();
+    if (this.session.request(Req.OPEN_ORDERS, -1, (id) => this.encoder.openOrders(id, this.scheduler.nowMs())) < 0) this.session.drop();
+  }
+
+  private response(kind: number, clientId: number, d: MessageDecoder): void {
+    const now = this.scheduler.nowMs();
+    let until = this.budget.feedback(d, now);
+    if (rateRefused(d)) until = Math.max(until, this.budget.refused(d.status, d.retryAfter, now));
+    if (until > 0) {
+      this.log?.warn({ status: d.status, code: d.errorCode, until }, 'venue rate limit: backing off');
+      this.cb.onBackoff(until);
+    }
+    this.cb.onVenueOutcome(!outcomeUnknown(d));
+    if (kind < 0) {
+      this.log?.error({ status: d.status, code: d.errorCode, msg: d.errorMessage() }, 'venue session refused');
+      return;
+    }
+    if (kind === Req.OPEN_ORDERS) {
+      if (d.status === 200 && d.resultIsArray) this.reconciler.openOrders(d);
+      else if (rateRefused(d)) this.scheduler.after(this.budget.backoffUntil - now, () => this.session.ready && this.reconcile());
+      else this.session.drop();
+      return;
+    }
+    const rec = this.tracker.get(clientId);
+    if (rec === undefined) return;
+    rec.inFlight = 0;
+    if (kind === Req.PLACE) this.placeAnswer(rec, d);
+    else if (kind === Req.CANCEL) this.cancelAnswer(rec, d);
+    else this.queryAnswer(rec, d);
+    if (kind === Req.QUERY) this.reconciler.settled(clientId);
+    this.pump();
+  }
+
+  private placeAnswer(rec: OrderRecord, d: MessageDecoder): void {
+    if (d.status === 200) {
+      this.tracker.report(rec, d.venueStatus[0], d.cumQty[0], d.cumQuote[0], ExecType.NONE, -1, 0, 0);
+      this.afterReport(rec);
+    } else if (outcomeUnknown(d)) {
+      if (!rec.known) this.toUnknown(rec);
+    } else if (d.errorCode === ERR_NEW_ORDER_REJECTED && this.errorIs(d, DUPLICATE)) {
+      // A copy of this clientOrderId is open at the venue: ours, placed by an earlier send.
+      this.counters.duplicatesRefused++;
+      if (!rec.known) this.toUnknown(rec);
+    } else {
+      this.tracker.transition(rec, OrderState.REJECTED, d.errorCode !== 0 ? d.errorCode : -d.status);
+    }
+  }
+
+  private cancelAnswer(rec: OrderRecord, d: MessageDecoder): void {
+    if (d.status === 200) {
+      this.tracker.report(rec, d.venueStatus[0], d.cumQty[0], d.cumQuote[0], ExecType.NONE, -1, 0, 0);
+    } else if (outcomeUnknown(d) || d.errorCode === ERR_CANCEL_REJECTED) {
+      // -2011: not open at the venue any more (filled or expired meanwhile?): ask.
+      this.toUnknown(rec);
+    } else {
+      // The cancel was refused and the order lives on; a rate-limit refusal tries again after Retry-After.
+      this.tracker.transition(rec, rec.cumQty > 0 ? OrderState.PARTIALLY_FILLED : OrderState.ACCEPTED);
+      if (!rateRefused(d)) rec.cancelWanted = false;
+      this.afterReport(rec);
+    }
+  }
+
+  private queryAnswer(rec: OrderRecord, d: MessageDecoder): void {
+    if (d.status === 200) {
+      rec.queryFailures = 0;
+      if (rec.state === OrderState.SUBMITTED) this.tracker.transition(rec, OrderState.UNKNOWN);
+      this.tracker.report(rec, d.venueStatus[0], d.cumQty[0], d.cumQuote[0], ExecType.NONE, -1, 0, 0);
+      this.afterReport(rec);
+      return;
+    }
+    if (d.errorCode !== ERR_NO_SUCH_ORDER || rec.known) {
+      this.queryLater(rec);
+      return;
+    }
+    // The venue never saw it. Until the last send's recvWindow is over that send could still
+    // arrive and be executed; after it, the venue refuses it, so a retry cannot make a second order.
+    const safeAt = rec.lastSendMs + this.options.recvWindowMs + 1;
+    if (this.scheduler.nowMs() < safeAt) {
+      this.queryAt(rec, safeAt);
+    } else if (rec.cancelWanted) {
+      this.tracker.transition(rec, OrderState.CANCELED, GatewayReason.CANCELED_LOCALLY);
+    } else if (rec.sends >= this.options.maxPlaceSends) {
+      this.tracker.transition(rec, OrderState.REJECTED, GatewayReason.NOT_AT_VENUE);
+    } else {
+      this.tracker.transition(rec, OrderState.SUBMITTED);
+      this.control.unshift(Req.PLACE, rec.clientId);
+    }
+  }
+
+  /** A request got no answer (deadline passed, or its connection dropped): its outcome is unknown. */
+  private noAnswer(kind: number, clientId: number): void {
+    if (kind === Req.OPEN_ORDERS) {
+      this.session.drop();
+      return;
+    }
+    const rec = this.tracker.get(clientId);
+    if (rec === undefined) return;
+    rec.inFlight = 0;
+    if (kind === Req.QUERY) {
+      this.reconciler.settled(clientId);
+      this.queryLater(rec);
+    } else if (!isFinal(rec.state) && !(kind === Req.PLACE && rec.known)) {
+      this.toUnknown(rec);
+    }
+    this.pump();
+  }
+
+  private event(d: MessageDecoder): void {
+    if (d.kind !== MsgKind.EXECUTION_REPORT) return;
+    // A CANCELED report names the order in C (c is the cancel request's own id).
+    const id = d.origClientId[0] >= 0 ? d.origClientId[0] : d.clientId[0];
+    const rec = id >= 0 ? this.tracker.get(id) : undefined;
+    if (rec === undefined) {
+      this.counters.foreignReports++;
+      return;
+    }
+    this.tracker.report(rec, d.venueStatus[0], d.cumQty[0], d.cumQuote[0], d.execType, d.tradeId, d.lastQty, d.lastPrice);
+    this.afterReport(rec);
+  }
+
+  private errorIs(d: MessageDecoder, lit: Uint8Array): boolean {
+    if (d.errorMsgEnd - d.errorMsgStart !== lit.length) return false;
+    for (let k = 0; k < lit.length; k++) if (d.bytes[d.errorMsgStart + k] !== lit[k]) return false;
+    return true;
+  }
+}
