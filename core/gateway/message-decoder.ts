@@ -244,7 +244,7 @@ export class MessageDecoder {
     const p = this.prefix;
     const s = strStart;
     const n = strEnd - s - p.length;
-    if (n < 1 || n > 15) return j;
+    if (n < 1 || n > 16) return j;
     for (let k = 0; k < p.length; k++) if (b[s + k] !== p[k]) return j;
     let v = 0;
     for (let k = s + p.length; k < strEnd; k++) {
@@ -252,7 +252,7 @@ export class MessageDecoder {
       if (d < 0 || d > 9) return j;
       v = v * 10 + d;
     }
-    this.num[0] = v;
+    if (v <= Number.MAX_SAFE_INTEGER) this.num[0] = v;
     return j;
   }
 
