@@ -334,6 +334,7 @@ export class Gateway {
     let until = this.budget.feedback(d, now);
     if (rateRefused(d)) until = Math.max(until, this.budget.refused(d.status, d.retryAfter, now));
     if (until > 0) {
+      this.session.quietUntil = this.budget.backoffUntil;
       this.log?.warn({ status: d.status, code: d.errorCode, until }, 'venue rate limit: backing off');
       this.cb.onBackoff(until);
     }

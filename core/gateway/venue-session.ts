@@ -67,6 +67,8 @@ export class VenueSession {
   connectFailures = 0;
   malformed = 0;
   lateResponses = 0;
+  /** Retry-After in force until then: not even a ping goes (a request during a ban lengthens it). */
+  quietUntil = 0;
 
   private conn: VenueConnection | null = null;
   private attempt = 0;
@@ -241,7 +243,7 @@ export class VenueSession {
     this.pingTimer = this.scheduler.after(this.o.pingIntervalMs, () => {
       this.pingTimer = -1;
       if (c !== this.conn || this.state !== SessionState.READY) return;
-      this.request(Req.PING, -1, (id) => this.encoder.ping(id));
+      if (this.scheduler.nowMs() >= this.quietUntil) this.request(Req.PING, -1, (id) => this.encoder.ping(id));
       this.schedulePing();
     });
   }
