@@ -29,6 +29,7 @@ import { ExecType, type MessageDecoder, MsgKind } from './message-decoder.js';
 import { OrderState, isFinal } from './order-state.js';
 import { type GatewayCounters, OrderRecord, OrderTracker, newCounters } from './order-tracker.js';
 import { RateBudget } from './rate-budget.js';
+import { type ReconcileReport, type VenueOrderView, reconcileReport } from './reconcile-report.js';
 import { Reconciler } from './reconciler.js';
 import { RequestEncoder, onGrid, stepDecimals } from './request-encoder.js';
 import type { RequestSigner } from './request-signer.js';
@@ -182,6 +183,11 @@ export class Gateway {
     if (rec.sends === 0) this.tracker.transition(rec, OrderState.CANCELED, GatewayReason.CANCELED_LOCALLY);
     else this.afterReport(rec);
     return true;
+  }
+
+  /** The gateway's view against the venue's list of orders (the summary's check: none lost, none twice). */
+  reconcileReport(venueOrders: readonly VenueOrderView[]): ReconcileReport {
+    return reconcileReport(this.tracker.orders.values(), venueOrders, this.options.clientIdPrefix);
   }
 
   // ---- sending ----
