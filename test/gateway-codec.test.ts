@@ -7,7 +7,8 @@ import { OrderType, Side } from '../ipc/frame-layout.js';
 import { fullJitterDelay } from '../core/feed/backoff.js';
 import { KeyConfigError, loadApiKeys } from '../core/gateway/api-keys.js';
 import { ExecType, LimitType, MessageDecoder, MsgKind, VenueStatus } from '../core/gateway/message-decoder.js';
-import { RequestEncoder, onGrid, stepDecimals } from '../core/gateway/request-encoder.js';
+import { onGrid, stepDecimals } from '../core/gateway/order-format.js';
+import { RequestEncoder } from '../core/gateway/request-encoder.js';
 import { Ed25519Signer, HmacSigner, signaturePayload } from '../core/gateway/request-signer.js';
 import { DOC_API_KEY, DOC_SECRET } from './fixtures/gateway-harness.js';
 

@@ -267,16 +267,20 @@ describe('gateway orders against a scripted venue', () => {
     h.stop();
   });
 
-  it('refuses a bad order at once with BAD_ORDER', () => {
+  it('refuses a bad order at once with BAD_ORDER; a client id in use or not an integer gets no final', () => {
     const h = new Harness().start();
     expect(h.gw.submit(1, 9, Buy, Limit, 100, 1)).to.equal(false);
     expect(h.gw.submit(2, 0, Buy, Limit, 100, 0.000001)).to.equal(false); // below one lot
-    expect(h.gw.submit(3, 0, Buy, Limit, 0, 1)).to.equal(false);
-    expect(h.finals.map((f) => [f.clientId, f.reason])).to.deep.equal([
-      [1, GatewayReason.BAD_ORDER],
-      [2, GatewayReason.BAD_ORDER],
-      [3, GatewayReason.BAD_ORDER],
-    ]);
+    expect(h.gw.submit(3, 0, Buy, Limit, 0.004, 1)).to.equal(false); // below one tick
+    expect(h.gw.submit(4, 0, 0, Limit, 100, 1)).to.equal(false);
+    expect(h.gw.submit(5, 0, Buy, 7, 100, 1)).to.equal(false);
+    expect(h.gw.submit(6, 0, Buy, Limit, 100, 1)).to.equal(true);
+    expect(h.gw.submit(6, 0, Buy, Limit, 100, 1)).to.equal(false);
+    expect(h.gw.submit(1.5, 0, Buy, Limit, 100, 1)).to.equal(false);
+    expect(h.finals.map((f) => [f.clientId, f.reason])).to.deep.equal([1, 2, 3, 4, 5].map((id) => [id, GatewayReason.BAD_ORDER]));
+    expect(h.gw.counters).to.deep.include({ badClientIds: 2, submitted: 6, rejected: 5 });
+    h.run(10);
+    expect(h.venue.placed).to.deep.equal(['bot4-6']);
     h.stop();
   });
 });

@@ -4,7 +4,6 @@ import { OrderType, Side } from '../ipc/frame-layout.js';
 import { ExecType, VenueStatus } from '../core/gateway/message-decoder.js';
 import { OrderState, canTransition, isFinal } from '../core/gateway/order-state.js';
 import { OrderRecord, OrderTracker, newCounters } from '../core/gateway/order-tracker.js';
-import { reconcileReport } from '../core/gateway/reconcile-report.js';
 import { Ed25519Signer } from '../core/gateway/request-signer.js';
 import { Harness } from './fixtures/gateway-harness.js';
 

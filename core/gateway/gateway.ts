@@ -16,39 +16,26 @@
  *
  * Only one request per order is in flight at a time. Cancels and queries go
  * before new orders, within Retry-After but outside the order budget.
- * Final reasons: 0 for the venue's own ending (fill, cancel, expiry), the
- * venue's error code (negative) when it refused, or a GatewayReason (positive).
+ * Final reasons: see outcomes.ts.
  */
 import { Prng } from '../random/prng.js';
 import type { Scheduler, TimerId } from '../clock/scheduler.js';
 import type { Logger } from '../logging/logger.js';
-import { OrderType, Side } from '../../ipc/frame-layout.js';
 import { ActionQueue } from './action-queue.js';
 import { type GatewayOptionsInput, type GatewayOptionsParsed, parseGatewayOptions } from './gateway-options.js';
 import { ExecType, type MessageDecoder, MsgKind } from './message-decoder.js';
 import { OrderState, isFinal } from './order-state.js';
+import { OrderFormat } from './order-format.js';
 import { type GatewayCounters, OrderRecord, OrderTracker, newCounters } from './order-tracker.js';
 import { RateBudget } from './rate-budget.js';
 import { type ReconcileReport, type VenueOrderView, reconcileReport } from './reconcile-report.js';
+import { ERR_CANCEL_REJECTED, ERR_NO_SUCH_ORDER, GatewayReason, duplicateRefused, outcomeUnknown, rateRefused } from './outcomes.js';
 import { Reconciler } from './reconciler.js';
-import { RequestEncoder, onGrid, stepDecimals } from './request-encoder.js';
+import { RequestEncoder } from './request-encoder.js';
 import type { RequestSigner } from './request-signer.js';
 import { Req, type VenueConnection, VenueSession } from './venue-session.js';
 
-export const GatewayReason = {
-  NONE: 0,
-  /** Unknown symbol index, a non-positive quantity or limit price, a client id in use or not an integer. */
-  BAD_ORDER: 1,
-  QUEUE_FULL: 2,
-  /** Waited longer than maxQueueAgeMs for the venue (disconnected, backing off). */
-  STALE: 3,
-  /** The venue never saw it after maxPlaceSends sends. */
-  NOT_AT_VENUE: 4,
-  /** Cancelled before it reached the venue. */
-  CANCELED_LOCALLY: 5,
-  /** The gateway stopped before it was sent. */
-  STOPPED: 6,
-} as const;
+export { GatewayReason } from './outcomes.js';
 
 export interface GatewayCallbacks {
   onExecution(clientId: number, tradeId: number, price: number, qty: number, leavesOpen: boolean): void;
@@ -59,23 +46,6 @@ export interface GatewayCallbacks {
   onBackoff(untilMs: number): void;
 }
 
-const ERR_UNKNOWN_RESP = -1006;
-const ERR_TIMEOUT = -1007;
-const ERR_BUSY = -1008;
-const ERR_NEW_ORDER_REJECTED = -2010;
-const ERR_CANCEL_REJECTED = -2011;
-const ERR_NO_SUCH_ORDER = -2013;
-const DUPLICATE = new TextEncoder().encode('Duplicate order sent.');
-
-/** A place / cancel / query answer whose execution status is unknown (web-socket-api.md: 5xx; errors.md -1006, -1007). */
-function outcomeUnknown(d: MessageDecoder): boolean {
-  return d.status >= 500 || d.errorCode === ERR_UNKNOWN_RESP || d.errorCode === ERR_TIMEOUT || d.errorCode === ERR_BUSY;
-}
-
-function rateRefused(d: MessageDecoder): boolean {
-  return d.status === 429 || d.status === 418;
-}
-
 export class Gateway {
   readonly options: GatewayOptionsParsed;
   readonly counters: GatewayCounters = newCounters();
@@ -83,8 +53,7 @@ export class Gateway {
   readonly session: VenueSession;
   readonly reconciler: Reconciler;
   private readonly encoder: RequestEncoder;
-  private readonly priceDecimals: number[];
-  private readonly qtyDecimals: number[];
+  private readonly format: OrderFormat;
   /** New orders, oldest first. */
   private readonly places = new ActionQueue();
   /** Cancels, queries and retries: before new orders. */
@@ -108,8 +77,7 @@ export class Gateway {
     if (o.clientIdPrefix.length + 16 > 36) throw new RangeError('gateway option clientIdPrefix: too long for a 36-character clientOrderId');
     this.prng = new Prng(o.seed);
     this.budget = new RateBudget({ ordersPerWindow: o.ordersPerWindow, windowMs: o.orderWindowMs, default429Ms: o.default429Ms, default418Ms: o.default418Ms });
-    this.priceDecimals = o.symbols.map((s) => stepDecimals(s.tickSize));
-    this.qtyDecimals = o.symbols.map((s) => stepDecimals(s.lotStep));
+    this.format = new OrderFormat(o.symbols);
     this.encoder = new RequestEncoder(signer, o.clientIdPrefix, o.recvWindowMs);
     this.tracker = new OrderTracker({ execution: cb.onExecution, final: cb.onFinal }, this.counters);
     this.reconciler = new Reconciler({
@@ -150,21 +118,19 @@ export class Gateway {
    * price ignored for MARKET). Returns false when refused at once (onFinal has then been called).
    */
   submit(clientId: number, symbol: number, side: number, type: number, price: number, qty: number): boolean {
-    const now = this.scheduler.nowMs();
-    const sym = this.options.symbols[symbol];
-    const limit = type === OrderType.Limit;
-    const bad =
-      !Number.isSafeInteger(clientId) || clientId < 0 || this.tracker.get(clientId) !== undefined || sym === undefined || (side !== Side.Buy && side !== Side.Sell) || (!limit && type !== OrderType.Market);
-    const q = bad ? 0 : onGrid(qty, sym.lotStep, false);
-    // Never pay more (buy) or take less (sell) than risk approved.
-    const p = bad || !limit ? 0 : onGrid(price, sym.tickSize, side === Side.Sell);
-    if (bad || !(q > 0) || (limit && !(p > 0))) {
+    if (!Number.isSafeInteger(clientId) || clientId < 0 || this.tracker.get(clientId) !== undefined) {
+      // Not an order we can name (or one already named): a final for it would end another order's books.
+      this.counters.badClientIds++;
+      return false;
+    }
+    const f = this.format;
+    if (!f.format(symbol, side, type, price, qty)) {
       this.counters.submitted++;
       this.counters.rejected++;
       this.cb.onFinal(clientId, OrderState.REJECTED, GatewayReason.BAD_ORDER);
       return false;
     }
-    const rec = new OrderRecord(clientId, symbol, side, type, limit ? p.toFixed(this.priceDecimals[symbol]) : '', q.toFixed(this.qtyDecimals[symbol]), now);
+    const rec = new OrderRecord(clientId, symbol, side, type, f.price, f.qty, this.scheduler.nowMs());
     this.tracker.add(rec);
     if (this.places.size >= this.options.queueCapacity) {
       this.tracker.transition(rec, OrderState.REJECTED, GatewayReason.QUEUE_FULL);
@@ -251,7 +217,7 @@ export class Gateway {
 
   private sendPlace(rec: OrderRecord): void {
     const now = this.scheduler.nowMs();
-    const sym = this.options.symbols[rec.symbol].venueSymbol;
+    const sym = this.format.venueSymbol(rec.symbol);
     if (rec.sends > 0) this.counters.retries++;
     rec.sends++;
     rec.lastSendMs = now;
@@ -264,7 +230,7 @@ export class Gateway {
     const now = this.scheduler.nowMs();
     if (rec.state !== OrderState.PENDING_CANCEL) this.tracker.transition(rec, OrderState.PENDING_CANCEL);
     rec.inFlight = Req.CANCEL;
-    this.session.request(Req.CANCEL, rec.clientId, (id) => this.encoder.cancel(id, now, this.options.symbols[rec.symbol].venueSymbol, rec.clientId));
+    this.session.request(Req.CANCEL, rec.clientId, (id) => this.encoder.cancel(id, now, this.format.venueSymbol(rec.symbol), rec.clientId));
   }
 
   /** order.status now; false (and queued instead) when it cannot go now. */
@@ -275,7 +241,7 @@ export class Gateway {
     }
     const now = this.scheduler.nowMs();
     rec.inFlight = Req.QUERY;
-    this.session.request(Req.QUERY, rec.clientId, (id) => this.encoder.status(id, now, this.options.symbols[rec.symbol].venueSymbol, rec.clientId));
+    this.session.request(Req.QUERY, rec.clientId, (id) => this.encoder.status(id, now, this.format.venueSymbol(rec.symbol), rec.clientId));
     return true;
   }
 
@@ -371,7 +337,7 @@ export class Gateway {
       this.afterReport(rec);
     } else if (outcomeUnknown(d)) {
       if (!rec.known) this.toUnknown(rec);
-    } else if (d.errorCode === ERR_NEW_ORDER_REJECTED && this.errorIs(d, DUPLICATE)) {
+    } else if (duplicateRefused(d)) {
       // A copy of this clientOrderId is open at the venue: ours, placed by an earlier send.
       this.counters.duplicatesRefused++;
       if (!rec.known) this.toUnknown(rec);
@@ -450,11 +416,5 @@ export class Gateway {
     }
     this.tracker.report(rec, d.venueStatus[0], d.cumQty[0], d.cumQuote[0], d.execType, d.tradeId, d.lastQty, d.lastPrice);
     this.afterReport(rec);
-  }
-
-  private errorIs(d: MessageDecoder, lit: Uint8Array): boolean {
-    if (d.errorMsgEnd - d.errorMsgStart !== lit.length) return false;
-    for (let k = 0; k < lit.length; k++) if (d.bytes[d.errorMsgStart + k] !== lit[k]) return false;
-    return true;
   }
 }

@@ -83,6 +83,8 @@ export interface GatewayCounters {
   lateReports: number;
   /** Events about orders this gateway does not know (another client of the account). */
   foreignReports: number;
+  /** submit() calls with a client id that is not a safe integer >= 0, or already used: refused, no final. */
+  badClientIds: number;
 }
 
 export function newCounters(): GatewayCounters {
@@ -101,6 +103,7 @@ export function newCounters(): GatewayCounters {
     executions: 0,
     lateReports: 0,
     foreignReports: 0,
+    badClientIds: 0,
   };
 }
 

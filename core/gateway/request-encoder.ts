@@ -12,27 +12,6 @@
 import { OrderType, Side } from '../../ipc/frame-layout.js';
 import { type Param, type RequestSigner, signaturePayload } from './request-signer.js';
 
-/** Fixed-point text of a price or quantity on its grid, e.g. step 0.01 -> 2 decimals. */
-export function stepDecimals(step: number): number {
-  const s = step.toString();
-  const e = s.indexOf('e-');
-  if (e >= 0) return Number(s.slice(e + 2)) + Math.max(0, s.slice(0, e).replace('.', '').length - 1);
-  const dot = s.indexOf('.');
-  return dot < 0 ? 0 : s.length - dot - 1;
-}
-
-/**
- * `value` on the grid of `step`: to the nearest multiple when it is within
- * a millionth of a step of one (float noise), otherwise down (`up` false) or
- * up, so a rounded order never asks for more than risk approved.
- */
-export function onGrid(value: number, step: number, up: boolean): number {
-  const n = value / step;
-  const r = Math.round(n);
-  const k = Math.abs(n - r) < 1e-6 ? r : up ? Math.ceil(n) : Math.floor(n);
-  return k * step;
-}
-
 export class RequestEncoder {
   private readonly hmac: boolean;
 
