@@ -200,8 +200,8 @@ describe('gateway orders against a scripted venue', () => {
       [3, -1, 0.25, 97, true],
       [2, -1, 1, 98, false],
     ]);
-    expect(h.gw.counters.reconnects).to.equal(1);
-    expect(h.gw.reconciler.rounds).to.equal(2);
+    expect(h.gw.stats()).to.deep.include({ reconnects: 1, reconcileRounds: 2, live: 3, queued: 0 });
+    expect(h.gw.stats().connectFailures).to.be.greaterThan(1);
     invariants(h);
     h.stop();
   });
@@ -253,6 +253,23 @@ describe('gateway orders against a scripted venue', () => {
     h.run(10);
     expect(h.gw.tracker.get(3)!.state).to.equal(OrderState.ACCEPTED);
     invariants(h);
+    h.stop();
+  });
+
+  it('stops everything when the venue reports its request weight used up, until the minute ends', () => {
+    const h = new Harness({ maxQueueAgeMs: 120_000 }).start();
+    const minuteEnd = (Math.floor(h.scheduler.nowMs() / 60_000) + 1) * 60_000;
+    h.venue.weightUsed = 6000;
+    h.gw.submit(1, 0, Buy, Limit, 100, 1);
+    h.run(10);
+    expect(h.backoffs).to.deep.equal([minuteEnd]);
+    h.venue.weightUsed = 10;
+    h.gw.submit(2, 0, Buy, Limit, 100, 1);
+    const n = h.venue.requests.length;
+    h.scheduler.runUntil(minuteEnd - 1);
+    expect(h.venue.requests.length).to.equal(n);
+    h.run(20);
+    expect(h.venue.placed).to.deep.equal(['bot4-1', 'bot4-2']);
     h.stop();
   });
 

@@ -151,6 +151,21 @@ export class Gateway {
     return true;
   }
 
+  /** Counters for the summary, with the session's and the reconciliation's. */
+  stats(): GatewayCounters & { live: number; queued: number; connectFailures: number; malformed: number; lateResponses: number; reconcileRounds: number; orphans: number } {
+    const s = this.session;
+    return {
+      ...this.counters,
+      live: this.tracker.live.size,
+      queued: this.places.size + this.control.size,
+      connectFailures: s.connectFailures,
+      malformed: s.malformed,
+      lateResponses: s.lateResponses,
+      reconcileRounds: this.reconciler.rounds,
+      orphans: this.reconciler.orphans.length,
+    };
+  }
+
   /** The gateway's view against the venue's list of orders (the summary's check: none lost, none twice). */
   reconcileReport(venueOrders: readonly VenueOrderView[]): ReconcileReport {
     return reconcileReport(this.tracker.orders.values(), venueOrders, this.options.clientIdPrefix);
@@ -283,6 +298,7 @@ export class Gateway {
         this.reconcile();
       },
       down: () => {
+        this.log?.warn({ live: this.tracker.live.size }, 'venue connection lost');
         this.reconciled = false;
         this.reconciler.abort();
       },
