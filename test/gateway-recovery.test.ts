@@ -200,7 +200,7 @@ describe('gateway orders against a scripted venue', () => {
       [3, -1, 0.25, 97, true],
       [2, -1, 1, 98, false],
     ]);
-    expect(h.gw.stats()).to.deep.include({ reconnects: 1, reconcileRounds: 2, live: 3, queued: 0 });
+    expect(h.gw.stats()).to.deep.include({ reconnects: 1, reconcileRounds: 2, live: 4, queued: 0 });
     expect(h.gw.stats().connectFailures).to.be.greaterThan(1);
     invariants(h);
     h.stop();
@@ -244,11 +244,13 @@ describe('gateway orders against a scripted venue', () => {
     h.run(10);
     h.gw.submit(2, 0, Buy, Limit, 100, 1);
     const n = h.venue.requests.length;
-    h.run(119_000);
+    h.run(2100);
+    // Refused as stale when its time is up, not when the ban ends.
+    expect(h.finalOf(2)).to.deep.equal([{ state: OrderState.REJECTED, reason: GatewayReason.STALE }]);
+    h.run(117_000);
     expect(h.venue.requests.length).to.equal(n);
     expect(h.backoffs).to.deep.equal([until]);
     h.run(2000);
-    expect(h.finalOf(2)).to.deep.equal([{ state: OrderState.REJECTED, reason: GatewayReason.STALE }]);
     h.gw.submit(3, 0, Buy, Limit, 100, 1);
     h.run(10);
     expect(h.gw.tracker.get(3)!.state).to.equal(OrderState.ACCEPTED);

@@ -184,12 +184,32 @@ export class Gateway {
     });
   }
 
+  /**
+   * New orders that waited past maxQueueAgeMs end REJECTED STALE, connected or not, so the
+   * engine hears within that time; returns when the oldest left goes stale.
+   */
+  private expireStale(now: number): number {
+    while (this.places.size > 0) {
+      const rec = this.tracker.get(this.places.peekClient());
+      if (rec === undefined || rec.state !== OrderState.SUBMITTED || rec.sends > 0) {
+        this.places.shift();
+        continue;
+      }
+      const staleAt = rec.queuedMs + this.options.maxQueueAgeMs;
+      if (now <= staleAt) return staleAt + 1;
+      this.places.shift();
+      this.tracker.transition(rec, OrderState.REJECTED, GatewayReason.STALE);
+    }
+    return Infinity;
+  }
+
   /** Sends what may go now: control actions first, then new orders within the budget. */
   private pump(): void {
-    if (!this.session.ready || !this.reconciled) return;
     const now = this.scheduler.nowMs();
-    if (this.budget.backoffUntil > now) {
-      this.schedulePump(this.budget.backoffUntil);
+    const staleAt = this.expireStale(now);
+    if (!this.session.ready || !this.reconciled || this.budget.backoffUntil > now) {
+      if (staleAt < Infinity) this.schedulePump(staleAt);
+      if (this.budget.backoffUntil > now) this.schedulePump(this.budget.backoffUntil);
       return;
     }
     while (this.control.size > 0) {
@@ -211,19 +231,10 @@ export class Gateway {
       else if (action === Req.QUERY) this.sendQuery(rec);
       else this.sendPlace(rec);
     }
-    while (this.places.size > 0) {
-      const rec = this.tracker.get(this.places.peekClient());
-      if (rec === undefined || rec.state !== OrderState.SUBMITTED || rec.sends > 0) {
-        this.places.shift();
-        continue;
-      }
-      if (now - rec.queuedMs > this.options.maxQueueAgeMs) {
-        this.places.shift();
-        this.tracker.transition(rec, OrderState.REJECTED, GatewayReason.STALE);
-        continue;
-      }
+    while (this.expireStale(now) < Infinity) {
+      const rec = this.tracker.get(this.places.peekClient())!;
       const at = this.budget.orderAt(now);
-      if (at > now) return this.schedulePump(at);
+      if (at > now) return this.schedulePump(Math.min(at, rec.queuedMs + this.options.maxQueueAgeMs + 1));
       if (!this.session.canSend()) return;
       this.places.shift();
       this.sendPlace(rec);
