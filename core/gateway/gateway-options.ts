@@ -43,6 +43,8 @@ export const GatewayOptions = z.strictObject({
   queryRetryCapMs: z.number().positive().default(2000),
   default429Ms: z.number().positive().default(1000),
   default418Ms: z.number().positive().default(120_000),
+  /** openOrders.status every so often while connected (weight 80 on Binance): catches lost executionReports. 0: never. */
+  auditIntervalMs: z.number().min(0).default(10_000),
   /** Seeds the reconnect and query jitter (reproducible runs on a simulated clock). */
   seed: z.number().int().default(1),
 });

@@ -61,6 +61,7 @@ export class Gateway {
   private reconciled = false;
   private pumpTimer: TimerId = -1;
   private pumpAt = Infinity;
+  private auditTimer: TimerId = -1;
   private readonly prng: Prng;
   private readonly budget: RateBudget;
 
@@ -84,9 +85,12 @@ export class Gateway {
       tracker: this.tracker,
       query: (rec) => this.sendQuery(rec),
       afterReport: (rec) => this.afterReport(rec),
-      done: () => {
-        this.reconciled = true;
-        this.log?.info({ rounds: this.reconciler.rounds, live: this.tracker.live.size }, 'gateway reconciled');
+      done: (audit) => {
+        if (!audit) {
+          this.reconciled = true;
+          this.log?.info({ rounds: this.reconciler.rounds, live: this.tracker.live.size }, 'gateway reconciled');
+          this.scheduleAudit();
+        }
         this.pump();
       },
     });
@@ -101,6 +105,7 @@ export class Gateway {
   stop(): void {
     this.session.stop();
     if (this.pumpTimer >= 0) this.scheduler.cancel(this.pumpTimer);
+    if (this.auditTimer >= 0) this.scheduler.cancel(this.auditTimer);
     for (const rec of [...this.tracker.live]) if (rec.sends === 0) this.tracker.transition(rec, OrderState.REJECTED, GatewayReason.STOPPED);
   }
 
@@ -324,8 +329,25 @@ export class Gateway {
   /** Starts the reconnect reconciliation (reconciler.ts); new orders wait for its end. */
   private reconcile(): void {
     this.reconciled = false;
-    this.reconciler.begin();
-    if (this.session.request(Req.OPEN_ORDERS, -1, (id) => this.encoder.openOrders(id, this.scheduler.nowMs())) < 0) this.session.drop();
+    const now = this.scheduler.nowMs();
+    this.reconciler.begin(now, false);
+    if (this.session.request(Req.OPEN_ORDERS, -1, (id) => this.encoder.openOrders(id, now)) < 0) this.session.drop();
+  }
+
+  /** The periodic audit (reconciler.ts), while connected and not rate limited; one timer per session. */
+  private scheduleAudit(): void {
+    const every = this.options.auditIntervalMs;
+    if (every === 0 || this.auditTimer >= 0) return;
+    this.auditTimer = this.scheduler.after(every, () => {
+      this.auditTimer = -1;
+      if (!this.session.ready || !this.reconciled) return; // the next reconnect's round starts a new timer
+      const now = this.scheduler.nowMs();
+      if (!this.reconciler.active && now >= this.budget.backoffUntil && this.session.canSend()) {
+        this.reconciler.begin(now, true);
+        this.session.request(Req.OPEN_ORDERS, -1, (id) => this.encoder.openOrders(id, now));
+      }
+      this.scheduleAudit();
+    });
   }
 
   private response(kind: number, clientId: number, d: MessageDecoder): void {
@@ -344,6 +366,7 @@ export class Gateway {
     }
     if (kind === Req.OPEN_ORDERS) {
       if (d.status === 200 && d.resultIsArray) this.reconciler.openOrders(d);
+      else if (this.reconciler.audit) this.reconciler.abort();
       else if (rateRefused(d)) this.scheduler.after(this.budget.backoffUntil - now, () => this.session.ready && this.reconcile());
       else this.session.drop();
       return;
@@ -417,7 +440,8 @@ export class Gateway {
   /** A request got no answer (deadline passed, or its connection dropped): its outcome is unknown. */
   private noAnswer(kind: number, clientId: number): void {
     if (kind === Req.OPEN_ORDERS) {
-      this.session.drop();
+      if (this.reconciler.audit) this.reconciler.abort();
+      else this.session.drop();
       return;
     }
     const rec = this.tracker.get(clientId);

@@ -7,7 +7,10 @@
  * open before and since cancelled, expired or filled by the venue. The round
  * ends when each of those queries has been answered (or has failed: such an
  * order stays UNKNOWN and is queried again on the gateway's normal path),
- * and only then do new orders go. An order of ours (our clientOrderId prefix)
+ * and only then do new orders go. The same round runs every auditIntervalMs
+ * while connected, without holding new orders back: it catches what lost
+ * executionReports would hide (a fill, a venue-side cancel or expiry) on a
+ * connection that stays up. An order of ours (our clientOrderId prefix)
  * open at the venue that this gateway never heard of is counted as an orphan.
  */
 import { OrderState } from './order-state.js';
@@ -21,21 +24,28 @@ export interface ReconcileHost {
   query(rec: OrderRecord): boolean;
   /** After a report: sends a cancel still wanted. */
   afterReport(rec: OrderRecord): void;
-  /** The round is over: new orders may go. */
-  done(): void;
+  /** The round is over: new orders may go (after a reconnect's round). */
+  done(audit: boolean): void;
 }
 
 export class Reconciler {
   active = false;
+  /** The round in progress is a periodic audit (new orders keep going), not a reconnect's. */
+  audit = false;
   rounds = 0;
+  audits = 0;
+  /** When the round's openOrders.status was sent: orders sent since are not in its answer by design. */
+  private since = 0;
   /** Client ids of ours open at the venue that this gateway does not know (another run's leftovers). */
   readonly orphans: number[] = [];
   private readonly waiting = new Set<number>();
 
   constructor(private readonly host: ReconcileHost) {}
 
-  begin(): void {
+  begin(sentAtMs: number, audit: boolean): void {
     this.active = true;
+    this.audit = audit;
+    this.since = sentAtMs;
     this.waiting.clear();
   }
 
@@ -64,7 +74,7 @@ export class Reconciler {
       this.host.afterReport(rec);
     }
     for (const rec of tracker.unsettled()) {
-      if (open.has(rec.clientId) || rec.inFlight !== 0) continue;
+      if (open.has(rec.clientId) || rec.inFlight !== 0 || rec.lastSendMs >= this.since) continue;
       // Not open at the venue: filled, cancelled or expired while away, or never placed.
       if (rec.state !== OrderState.UNKNOWN) tracker.transition(rec, OrderState.UNKNOWN);
       if (this.host.query(rec)) this.waiting.add(rec.clientId);
@@ -79,7 +89,8 @@ export class Reconciler {
 
   private finish(): void {
     this.active = false;
-    this.rounds++;
-    this.host.done();
+    if (this.audit) this.audits++;
+    else this.rounds++;
+    this.host.done(this.audit);
   }
 }
