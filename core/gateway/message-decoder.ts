@@ -58,29 +58,29 @@ export class MessageDecoder {
   readonly limitMax = new Float64Array(MAX_LIMITS);
   readonly limitUsed = new Float64Array(MAX_LIMITS);
 
-  bytes: Uint8Array;
+  /** The message's UTF-8 bytes (a Buffer: its write() returns a count, where encodeInto returns an object). */
+  bytes: Buffer;
   private length = 0;
   private eventKind: number = MsgKind.OTHER_EVENT;
   private readonly num = new Float64Array(1);
-  private readonly encoder = new TextEncoder();
   private readonly prefix: Uint8Array;
 
   /** `clientIdPrefix`: what the gateway puts before the number in every clientOrderId it makes. */
   constructor(clientIdPrefix: string, capacity = 1 << 16) {
     this.prefix = ascii(clientIdPrefix);
-    this.bytes = new Uint8Array(capacity);
+    this.bytes = Buffer.alloc(capacity);
   }
 
   /** The error message (slow path: logs and final reasons only). */
   errorMessage(): string {
-    return Buffer.from(this.bytes.buffer, this.bytes.byteOffset + this.errorMsgStart, this.errorMsgEnd - this.errorMsgStart).toString('utf8');
+    return this.bytes.toString('utf8', this.errorMsgStart, this.errorMsgEnd);
   }
 
   /** Decodes one text frame; returns `kind` (MsgKind.MALFORMED when it is no message we can read). */
   decode(text: string): number {
     // UTF-8 needs at most 3 bytes per UTF-16 unit: grow (rarely, and only for huge openOrders lists) so it always fits.
-    if (text.length * 3 > this.bytes.length) this.bytes = new Uint8Array(text.length * 3);
-    this.length = this.encoder.encodeInto(text, this.bytes).written;
+    if (text.length * 3 > this.bytes.length) this.bytes = Buffer.alloc(text.length * 3);
+    this.length = this.bytes.write(text, 0, 'utf8');
     this.reset();
     this.kind = this.top(this.bytes, this.length);
     return this.kind;
