@@ -4,7 +4,7 @@
  *
  * The story of an order: submit() records it (SUBMITTED) and queues it; it is
  * sent when the session is READY and reconciled, no Retry-After is in force
- * and the order budget allows; the venue's answer, its executionReports, or
+ * and the order budget allows (order-sender.ts); the venue's answer, its executionReports, or
  * its answer to order.status move the state machine (order-tracker.ts).
  * Whatever leaves the outcome open (a timeout, 5xx, -1006/-1007, a duplicate
  * refusal, the line dropping with the request in flight) makes the order
@@ -14,18 +14,17 @@
  * send's recvWindow has passed, after which the venue would refuse the first
  * send (-1021) even if it turned up: so an order can never be placed twice.
  *
- * Only one request per order is in flight at a time. Cancels and queries go
- * before new orders, within Retry-After but outside the order budget.
- * Final reasons: see outcomes.ts.
+ * Reconnects and their reconciliation: venue-session.ts, reconciler.ts.
+ * Final reasons: outcomes.ts.
  */
 import { Prng } from '../random/prng.js';
 import type { Scheduler, TimerId } from '../clock/scheduler.js';
 import type { Logger } from '../logging/logger.js';
-import { ActionQueue } from './action-queue.js';
 import { type GatewayOptionsInput, type GatewayOptionsParsed, parseGatewayOptions } from './gateway-options.js';
 import { ExecType, type MessageDecoder, MsgKind } from './message-decoder.js';
 import { OrderState, isFinal } from './order-state.js';
 import { OrderFormat } from './order-format.js';
+import { OrderSender } from './order-sender.js';
 import { type GatewayCounters, OrderRecord, OrderTracker, newCounters } from './order-tracker.js';
 import { RateBudget } from './rate-budget.js';
 import { type ReconcileReport, type VenueOrderView, reconcileReport } from './reconcile-report.js';
@@ -54,13 +53,7 @@ export class Gateway {
   readonly reconciler: Reconciler;
   private readonly encoder: RequestEncoder;
   private readonly format: OrderFormat;
-  /** New orders, oldest first. */
-  private readonly places = new ActionQueue();
-  /** Cancels, queries and retries: before new orders. */
-  private readonly control = new ActionQueue();
-  private reconciled = false;
-  private pumpTimer: TimerId = -1;
-  private pumpAt = Infinity;
+  private readonly sender: OrderSender;
   private auditTimer: TimerId = -1;
   private readonly prng: Prng;
   private readonly budget: RateBudget;
@@ -83,18 +76,19 @@ export class Gateway {
     this.tracker = new OrderTracker({ execution: cb.onExecution, final: cb.onFinal }, this.counters);
     this.reconciler = new Reconciler({
       tracker: this.tracker,
-      query: (rec) => this.sendQuery(rec),
-      afterReport: (rec) => this.afterReport(rec),
+      query: (rec) => this.sender.sendQuery(rec),
+      afterReport: (rec) => this.sender.afterReport(rec),
       done: (audit) => {
         if (!audit) {
-          this.reconciled = true;
+          this.sender.reconciled = true;
           this.log?.info({ rounds: this.reconciler.rounds, live: this.tracker.live.size }, 'gateway reconciled');
           this.scheduleAudit();
         }
-        this.pump();
+        this.sender.pump();
       },
     });
     this.session = new VenueSession(scheduler, connect, this.encoder, signer.kind === 'ed25519', o, this.sessionHandler(), () => this.prng.next());
+    this.sender = new OrderSender(scheduler, this.session, this.encoder, this.format, this.tracker, this.budget, o, () => this.prng.next());
   }
 
   start(): void {
@@ -104,14 +98,14 @@ export class Gateway {
   /** Closes the session; orders never sent end REJECTED (STOPPED). Orders at the venue stay as they are there. */
   stop(): void {
     this.session.stop();
-    if (this.pumpTimer >= 0) this.scheduler.cancel(this.pumpTimer);
+    this.sender.stop();
     if (this.auditTimer >= 0) this.scheduler.cancel(this.auditTimer);
     for (const rec of [...this.tracker.live]) if (rec.sends === 0) this.tracker.transition(rec, OrderState.REJECTED, GatewayReason.STOPPED);
   }
 
   /** Whether new orders are being sent now (connected, reconciled, no Retry-After in force). */
   get trading(): boolean {
-    return this.session.ready && this.reconciled && this.scheduler.nowMs() >= this.backoffUntil;
+    return this.session.ready && this.sender.reconciled && this.scheduler.nowMs() >= this.backoffUntil;
   }
 
   get backoffUntil(): number {
@@ -137,12 +131,12 @@ export class Gateway {
     }
     const rec = new OrderRecord(clientId, symbol, side, type, f.price, f.qty, this.scheduler.nowMs());
     this.tracker.add(rec);
-    if (this.places.size >= this.options.queueCapacity) {
+    if (this.sender.places.size >= this.options.queueCapacity) {
       this.tracker.transition(rec, OrderState.REJECTED, GatewayReason.QUEUE_FULL);
       return false;
     }
-    this.places.push(Req.PLACE, clientId);
-    this.pump();
+    this.sender.places.push(Req.PLACE, clientId);
+    this.sender.pump();
     return true;
   }
 
@@ -152,7 +146,7 @@ export class Gateway {
     if (rec === undefined || isFinal(rec.state)) return false;
     rec.cancelWanted = true;
     if (rec.sends === 0) this.tracker.transition(rec, OrderState.CANCELED, GatewayReason.CANCELED_LOCALLY);
-    else this.afterReport(rec);
+    else this.sender.afterReport(rec);
     return true;
   }
 
@@ -162,7 +156,7 @@ export class Gateway {
     return {
       ...this.counters,
       live: this.tracker.live.size,
-      queued: this.places.size + this.control.size,
+      queued: this.sender.places.size + this.sender.control.size,
       connectFailures: s.connectFailures,
       malformed: s.malformed,
       lateResponses: s.lateResponses,
@@ -176,135 +170,6 @@ export class Gateway {
     return reconcileReport(this.tracker.orders.values(), venueOrders, this.options.clientIdPrefix);
   }
 
-  // ---- sending ----
-
-  private schedulePump(at: number): void {
-    if (at >= this.pumpAt) return;
-    if (this.pumpTimer >= 0) this.scheduler.cancel(this.pumpTimer);
-    this.pumpAt = at;
-    this.pumpTimer = this.scheduler.after(at - this.scheduler.nowMs(), () => {
-      this.pumpTimer = -1;
-      this.pumpAt = Infinity;
-      this.pump();
-    });
-  }
-
-  /**
-   * New orders that waited past maxQueueAgeMs end REJECTED STALE, connected or not, so the
-   * engine hears within that time; returns when the oldest left goes stale.
-   */
-  private expireStale(now: number): number {
-    while (this.places.size > 0) {
-      const rec = this.tracker.get(this.places.peekClient());
-      if (rec === undefined || rec.state !== OrderState.SUBMITTED || rec.sends > 0) {
-        this.places.shift();
-        continue;
-      }
-      const staleAt = rec.queuedMs + this.options.maxQueueAgeMs;
-      if (now <= staleAt) return staleAt + 1;
-      this.places.shift();
-      this.tracker.transition(rec, OrderState.REJECTED, GatewayReason.STALE);
-    }
-    return Infinity;
-  }
-
-  /** Sends what may go now: control actions first, then new orders within the budget. */
-  private pump(): void {
-    const now = this.scheduler.nowMs();
-    const staleAt = this.expireStale(now);
-    if (!this.session.ready || !this.reconciled || this.budget.backoffUntil > now) {
-      if (staleAt < Infinity) this.schedulePump(staleAt);
-      if (this.budget.backoffUntil > now) this.schedulePump(this.budget.backoffUntil);
-      return;
-    }
-    while (this.control.size > 0) {
-      const rec = this.tracker.get(this.control.peekClient());
-      const action = this.control.peekAction();
-      // Stale actions (the order moved on since) are dropped here rather than hunted down when it moves.
-      const stale = action === Req.QUERY ? rec?.state !== OrderState.UNKNOWN : action === Req.PLACE ? rec?.state !== OrderState.SUBMITTED : rec === undefined || isFinal(rec.state);
-      if (rec === undefined || stale || rec.inFlight !== 0) {
-        this.control.shift();
-        continue;
-      }
-      if (action === Req.PLACE) {
-        const at = this.budget.orderAt(now);
-        if (at > now) return this.schedulePump(at);
-      }
-      if (!this.session.canSend()) return;
-      this.control.shift();
-      if (action === Req.CANCEL) this.sendCancel(rec);
-      else if (action === Req.QUERY) this.sendQuery(rec);
-      else this.sendPlace(rec);
-    }
-    while (this.expireStale(now) < Infinity) {
-      const rec = this.tracker.get(this.places.peekClient())!;
-      const at = this.budget.orderAt(now);
-      if (at > now) return this.schedulePump(Math.min(at, rec.queuedMs + this.options.maxQueueAgeMs + 1));
-      if (!this.session.canSend()) return;
-      this.places.shift();
-      this.sendPlace(rec);
-    }
-  }
-
-  private sendPlace(rec: OrderRecord): void {
-    const now = this.scheduler.nowMs();
-    const sym = this.format.venueSymbol(rec.symbol);
-    if (rec.sends > 0) this.counters.retries++;
-    rec.sends++;
-    rec.lastSendMs = now;
-    rec.inFlight = Req.PLACE;
-    this.budget.orderSent(now);
-    this.session.request(Req.PLACE, rec.clientId, (id) => this.encoder.place(id, now, sym, rec.side, rec.type, rec.price, rec.qty, rec.clientId));
-  }
-
-  private sendCancel(rec: OrderRecord): void {
-    const now = this.scheduler.nowMs();
-    if (rec.state !== OrderState.PENDING_CANCEL) this.tracker.transition(rec, OrderState.PENDING_CANCEL);
-    rec.inFlight = Req.CANCEL;
-    this.session.request(Req.CANCEL, rec.clientId, (id) => this.encoder.cancel(id, now, this.format.venueSymbol(rec.symbol), rec.clientId));
-  }
-
-  /** order.status now; false (and queued instead) when it cannot go now. */
-  private sendQuery(rec: OrderRecord): boolean {
-    if (!this.session.canSend() || this.budget.backoffUntil > this.scheduler.nowMs()) {
-      this.control.push(Req.QUERY, rec.clientId);
-      return false;
-    }
-    const now = this.scheduler.nowMs();
-    rec.inFlight = Req.QUERY;
-    this.session.request(Req.QUERY, rec.clientId, (id) => this.encoder.status(id, now, this.format.venueSymbol(rec.symbol), rec.clientId));
-    return true;
-  }
-
-  /** A live order whose cancel is still wanted gets one (when nothing else is in flight for it). */
-  private afterReport(rec: OrderRecord): void {
-    if (!rec.cancelWanted || rec.inFlight !== 0) return;
-    if (rec.state === OrderState.ACCEPTED || rec.state === OrderState.PARTIALLY_FILLED) {
-      this.control.push(Req.CANCEL, rec.clientId);
-      this.pump();
-    }
-  }
-
-  private toUnknown(rec: OrderRecord): void {
-    this.tracker.transition(rec, OrderState.UNKNOWN);
-    this.control.push(Req.QUERY, rec.clientId);
-  }
-
-  /** Queries again later, spaced out (full jitter) while the venue keeps failing. */
-  private queryLater(rec: OrderRecord): void {
-    const o = this.options;
-    const delay = o.queryRetryBaseMs + this.prng.next() * Math.min(o.queryRetryCapMs, o.queryRetryBaseMs * 2 ** Math.min(rec.queryFailures++, 20));
-    this.queryAt(rec, this.scheduler.nowMs() + delay);
-  }
-
-  private queryAt(rec: OrderRecord, at: number): void {
-    this.scheduler.after(at - this.scheduler.nowMs(), () => {
-      if (rec.state !== OrderState.UNKNOWN || rec.inFlight !== 0) return;
-      this.control.push(Req.QUERY, rec.clientId);
-      this.pump();
-    });
-  }
-
   // ---- answers ----
 
   private sessionHandler() {
@@ -315,7 +180,7 @@ export class Gateway {
       },
       down: () => {
         this.log?.warn({ live: this.tracker.live.size }, 'venue connection lost');
-        this.reconciled = false;
+        this.sender.reconciled = false;
         this.reconciler.abort();
       },
       response: (kind: number, clientId: number, d: MessageDecoder) => this.response(kind, clientId, d),
@@ -328,7 +193,7 @@ export class Gateway {
 
   /** Starts the reconnect reconciliation (reconciler.ts); new orders wait for its end. */
   private reconcile(): void {
-    this.reconciled = false;
+    this.sender.reconciled = false;
     const now = this.scheduler.nowMs();
     this.reconciler.begin(now, false);
     if (this.session.request(Req.OPEN_ORDERS, -1, (id) => this.encoder.openOrders(id, now)) < 0) this.session.drop();
@@ -340,7 +205,7 @@ export class Gateway {
     if (every === 0 || this.auditTimer >= 0) return;
     this.auditTimer = this.scheduler.after(every, () => {
       this.auditTimer = -1;
-      if (!this.session.ready || !this.reconciled) return; // the next reconnect's round starts a new timer
+      if (!this.session.ready || !this.sender.reconciled) return; // the next reconnect's round starts a new timer
       const now = this.scheduler.nowMs();
       if (!this.reconciler.active && now >= this.budget.backoffUntil && this.session.canSend()) {
         this.reconciler.begin(now, true);
@@ -378,19 +243,19 @@ export class Gateway {
     else if (kind === Req.CANCEL) this.cancelAnswer(rec, d);
     else this.queryAnswer(rec, d);
     if (kind === Req.QUERY) this.reconciler.settled(clientId);
-    this.pump();
+    this.sender.pump();
   }
 
   private placeAnswer(rec: OrderRecord, d: MessageDecoder): void {
     if (d.status === 200) {
       this.tracker.report(rec, d.venueStatus[0], d.cumQty[0], d.cumQuote[0], ExecType.NONE, -1, 0, 0);
-      this.afterReport(rec);
+      this.sender.afterReport(rec);
     } else if (outcomeUnknown(d)) {
-      if (!rec.known) this.toUnknown(rec);
+      if (!rec.known) this.sender.toUnknown(rec);
     } else if (duplicateRefused(d)) {
       // A copy of this clientOrderId is open at the venue: ours, placed by an earlier send.
       this.counters.duplicatesRefused++;
-      if (!rec.known) this.toUnknown(rec);
+      if (!rec.known) this.sender.toUnknown(rec);
     } else {
       this.tracker.transition(rec, OrderState.REJECTED, d.errorCode !== 0 ? d.errorCode : -d.status);
     }
@@ -401,12 +266,12 @@ export class Gateway {
       this.tracker.report(rec, d.venueStatus[0], d.cumQty[0], d.cumQuote[0], ExecType.NONE, -1, 0, 0);
     } else if (outcomeUnknown(d) || d.errorCode === ERR_CANCEL_REJECTED) {
       // -2011: not open at the venue any more (filled or expired meanwhile?): ask.
-      this.toUnknown(rec);
+      this.sender.toUnknown(rec);
     } else {
       // The cancel was refused and the order lives on; a rate-limit refusal tries again after Retry-After.
       this.tracker.transition(rec, rec.cumQty > 0 ? OrderState.PARTIALLY_FILLED : OrderState.ACCEPTED);
       if (!rateRefused(d)) rec.cancelWanted = false;
-      this.afterReport(rec);
+      this.sender.afterReport(rec);
     }
   }
 
@@ -415,25 +280,25 @@ export class Gateway {
       rec.queryFailures = 0;
       if (rec.state === OrderState.SUBMITTED) this.tracker.transition(rec, OrderState.UNKNOWN);
       this.tracker.report(rec, d.venueStatus[0], d.cumQty[0], d.cumQuote[0], ExecType.NONE, -1, 0, 0);
-      this.afterReport(rec);
+      this.sender.afterReport(rec);
       return;
     }
     if (d.errorCode !== ERR_NO_SUCH_ORDER || rec.known) {
-      this.queryLater(rec);
+      this.sender.queryLater(rec);
       return;
     }
     // The venue never saw it. Until the last send's recvWindow is over that send could still
     // arrive and be executed; after it, the venue refuses it, so a retry cannot make a second order.
     const safeAt = rec.lastSendMs + this.options.recvWindowMs + 1;
     if (this.scheduler.nowMs() < safeAt) {
-      this.queryAt(rec, safeAt);
+      this.sender.queryAt(rec, safeAt);
     } else if (rec.cancelWanted) {
       this.tracker.transition(rec, OrderState.CANCELED, GatewayReason.CANCELED_LOCALLY);
     } else if (rec.sends >= this.options.maxPlaceSends) {
       this.tracker.transition(rec, OrderState.REJECTED, GatewayReason.NOT_AT_VENUE);
     } else {
       this.tracker.transition(rec, OrderState.SUBMITTED);
-      this.control.unshift(Req.PLACE, rec.clientId);
+      this.sender.control.unshift(Req.PLACE, rec.clientId);
     }
   }
 
@@ -449,11 +314,11 @@ export class Gateway {
     rec.inFlight = 0;
     if (kind === Req.QUERY) {
       this.reconciler.settled(clientId);
-      this.queryLater(rec);
+      this.sender.queryLater(rec);
     } else if (!isFinal(rec.state) && !(kind === Req.PLACE && rec.known)) {
-      this.toUnknown(rec);
+      this.sender.toUnknown(rec);
     }
-    this.pump();
+    this.sender.pump();
   }
 
   private event(d: MessageDecoder): void {
@@ -466,6 +331,6 @@ export class Gateway {
       return;
     }
     this.tracker.report(rec, d.venueStatus[0], d.cumQty[0], d.cumQuote[0], d.execType, d.tradeId, d.lastQty, d.lastPrice);
-    this.afterReport(rec);
+    this.sender.afterReport(rec);
   }
 }
