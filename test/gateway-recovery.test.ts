@@ -40,6 +40,16 @@ describe('gateway orders against a scripted venue', () => {
     h.stop();
   });
 
+  it('takes an ACK-shaped answer (no status) as accepted', () => {
+    const h = new Harness().start();
+    h.venue.ackOnly = true;
+    h.venue.eventLoss = 1; // only the answer tells
+    h.gw.submit(1, 0, Buy, Limit, 100, 1);
+    h.run(10);
+    expect(h.gw.tracker.get(1)!.state).to.equal(OrderState.ACCEPTED);
+    h.stop();
+  });
+
   it('ignores a trade id seen before, and reports after the final state', () => {
     const h = new Harness().start();
     h.gw.submit(1, 0, Buy, Limit, 100, 1);

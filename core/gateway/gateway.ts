@@ -21,7 +21,7 @@ import { Prng } from '../random/prng.js';
 import type { Scheduler, TimerId } from '../clock/scheduler.js';
 import type { Logger } from '../logging/logger.js';
 import { type GatewayOptionsInput, type GatewayOptionsParsed, parseGatewayOptions } from './gateway-options.js';
-import { ExecType, type MessageDecoder, MsgKind } from './message-decoder.js';
+import { ExecType, type MessageDecoder, MsgKind, VenueStatus } from './message-decoder.js';
 import { OrderState, isFinal } from './order-state.js';
 import { OrderFormat } from './order-format.js';
 import { OrderSender } from './order-sender.js';
@@ -248,7 +248,9 @@ export class Gateway {
 
   private placeAnswer(rec: OrderRecord, d: MessageDecoder): void {
     if (d.status === 200) {
-      this.tracker.report(rec, d.venueStatus[0], d.cumQty[0], d.cumQuote[0], ExecType.NONE, -1, 0, 0);
+      // An ACK-type answer carries no status: accepted, nothing filled yet as far as it says.
+      const status = d.venueStatus[0] === VenueStatus.NONE ? VenueStatus.NEW : d.venueStatus[0];
+      this.tracker.report(rec, status, d.cumQty[0], d.cumQuote[0], ExecType.NONE, -1, 0, 0);
       this.sender.afterReport(rec);
     } else if (outcomeUnknown(d)) {
       if (!rec.known) this.sender.toUnknown(rec);
@@ -280,7 +282,8 @@ export class Gateway {
       rec.queryFailures = 0;
       if (rec.state === OrderState.SUBMITTED) this.tracker.transition(rec, OrderState.UNKNOWN);
       this.tracker.report(rec, d.venueStatus[0], d.cumQty[0], d.cumQuote[0], ExecType.NONE, -1, 0, 0);
-      this.sender.afterReport(rec);
+      if (rec.state === OrderState.UNKNOWN) this.sender.queryLater(rec); // an answer without a status we know
+      else this.sender.afterReport(rec);
       return;
     }
     if (d.errorCode !== ERR_NO_SUCH_ORDER || rec.known) {
