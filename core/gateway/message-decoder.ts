@@ -18,7 +18,7 @@
  */
 import { fieldStatus, readNumber, readString, strEnd, strStart } from '../feed/field-reader.js';
 import { Reason } from '../feed/feed-stats.js';
-import { LBRACE, LBRACKET, QUOTE, ScanError, arrayNext, arrayStart, ascii, bytesAre, closed, keyIs, objectNext, objectStart, skipValue, skipWs } from '../feed/json-scanner.js';
+import { LBRACE, LBRACKET, QUOTE, ScanError, arrayNext, arrayStart, ascii, bytesAre, closed, keyEnd, keyIs, keyStart, objectNext, objectStart, skipValue, skipWs } from '../feed/json-scanner.js';
 import { EV_EXECUTION, EV_SHUTDOWN, EXEC_WORDS, ExecType, INTERVAL_MS, K, LIMIT_WORDS, LimitType, MsgKind, STATUS_WORDS, VenueStatus, word } from './venue-words.js';
 
 export { ExecType, LimitType, MsgKind, VenueStatus } from './venue-words.js';
@@ -195,25 +195,27 @@ export class MessageDecoder {
     this.cumQuote[r] = 0;
     this.origQty[r] = NaN;
     for (i = objectStart(b, i, end); i >= 0 && !closed; i = objectNext(b, i, end)) {
-      if (keyIs(b, K.clientOrderId)) {
+      // The key's length picks the one candidate to compare (orderId and origQty share 7).
+      const n = keyEnd - keyStart;
+      if (n === 13 && keyIs(b, K.clientOrderId)) {
         i = this.clientNumber(b, i, end);
         this.clientId[r] = this.num[0];
-      } else if (keyIs(b, K.origClientOrderId)) {
+      } else if (n === 17 && keyIs(b, K.origClientOrderId)) {
         i = this.clientNumber(b, i, end);
         this.origClientId[r] = this.num[0];
-      } else if (keyIs(b, K.orderId)) {
+      } else if (n === 7 && keyIs(b, K.orderId)) {
         i = this.number(b, i, end);
         this.orderId[r] = fieldStatus === Reason.OK ? this.num[0] : -1;
-      } else if (keyIs(b, K.status)) {
+      } else if (n === 6 && keyIs(b, K.status)) {
         i = readString(b, i, end);
         this.venueStatus[r] = word(b, STATUS_WORDS, VenueStatus.NONE);
-      } else if (keyIs(b, K.executedQty)) {
+      } else if (n === 11 && keyIs(b, K.executedQty)) {
         i = this.number(b, i, end);
         this.cumQty[r] = fieldStatus === Reason.OK ? this.num[0] : 0;
-      } else if (keyIs(b, K.cummulativeQuoteQty)) {
+      } else if (n === 19 && keyIs(b, K.cummulativeQuoteQty)) {
         i = this.number(b, i, end);
         this.cumQuote[r] = fieldStatus === Reason.OK ? this.num[0] : 0;
-      } else if (keyIs(b, K.origQty)) {
+      } else if (n === 7 && keyIs(b, K.origQty)) {
         i = this.number(b, i, end);
         this.origQty[r] = fieldStatus === Reason.OK ? this.num[0] : NaN;
       } else {
@@ -265,19 +267,20 @@ export class MessageDecoder {
       let limit = NaN;
       let count = NaN;
       for (i = objectStart(b, i, end); i >= 0 && !closed; i = objectNext(b, i, end)) {
-        if (keyIs(b, K.rateLimitType)) {
+        const n = keyEnd - keyStart;
+        if (n === 13 && keyIs(b, K.rateLimitType)) {
           i = readString(b, i, end);
           type = word(b, LIMIT_WORDS, LimitType.OTHER);
-        } else if (keyIs(b, K.interval)) {
+        } else if (n === 8 && keyIs(b, K.interval)) {
           i = readString(b, i, end);
           unit = word(b, INTERVAL_MS, NaN);
-        } else if (keyIs(b, K.intervalNum)) {
+        } else if (n === 11 && keyIs(b, K.intervalNum)) {
           i = this.number(b, i, end);
           mult = fieldStatus === Reason.OK ? this.num[0] : NaN;
-        } else if (keyIs(b, K.limit)) {
+        } else if (n === 5 && keyIs(b, K.limit)) {
           i = this.number(b, i, end);
           limit = fieldStatus === Reason.OK ? this.num[0] : NaN;
-        } else if (keyIs(b, K.count)) {
+        } else if (n === 5 && keyIs(b, K.count)) {
           i = this.number(b, i, end);
           count = fieldStatus === Reason.OK ? this.num[0] : NaN;
         } else {
@@ -305,44 +308,58 @@ export class MessageDecoder {
     this.origQty[0] = NaN;
     let type = 0; // 1 executionReport, 2 serverShutdown
     for (i = objectStart(b, i, end); i >= 0 && !closed; i = objectNext(b, i, end)) {
-      if (keyIs(b, K.e)) {
-        i = readString(b, i, end);
-        type = fieldStatus !== Reason.OK ? 0 : bytesAre(b, strStart, strEnd, EV_EXECUTION) ? 1 : bytesAre(b, strStart, strEnd, EV_SHUTDOWN) ? 2 : 0;
-      } else if (keyIs(b, K.c)) {
-        i = this.clientNumber(b, i, end);
-        this.clientId[0] = this.num[0];
-      } else if (keyIs(b, K.C)) {
-        i = this.clientNumber(b, i, end);
-        this.origClientId[0] = this.num[0];
-      } else if (keyIs(b, K.x)) {
-        i = readString(b, i, end);
-        this.execType = word(b, EXEC_WORDS, ExecType.OTHER);
-      } else if (keyIs(b, K.X)) {
-        i = readString(b, i, end);
-        this.venueStatus[0] = word(b, STATUS_WORDS, VenueStatus.NONE);
-      } else if (keyIs(b, K.i)) {
-        i = this.number(b, i, end);
-        this.orderId[0] = fieldStatus === Reason.OK ? this.num[0] : -1;
-      } else if (keyIs(b, K.q)) {
-        i = this.number(b, i, end);
-        this.origQty[0] = fieldStatus === Reason.OK ? this.num[0] : NaN;
-      } else if (keyIs(b, K.z)) {
-        i = this.number(b, i, end);
-        this.cumQty[0] = fieldStatus === Reason.OK ? this.num[0] : 0;
-      } else if (keyIs(b, K.Z)) {
-        i = this.number(b, i, end);
-        this.cumQuote[0] = fieldStatus === Reason.OK ? this.num[0] : 0;
-      } else if (keyIs(b, K.l)) {
-        i = this.number(b, i, end);
-        this.lastQty = fieldStatus === Reason.OK ? this.num[0] : 0;
-      } else if (keyIs(b, K.L)) {
-        i = this.number(b, i, end);
-        this.lastPrice = fieldStatus === Reason.OK ? this.num[0] : 0;
-      } else if (keyIs(b, K.t)) {
-        i = this.number(b, i, end);
-        this.tradeId = fieldStatus === Reason.OK ? this.num[0] : -1;
-      } else {
-        i = skipValue(b, i, end);
+      // Every key read here is one byte: one switch instead of a chain of compares.
+      switch (keyEnd - keyStart === 1 ? b[keyStart] : 0) {
+        case 0x65: // e
+          i = readString(b, i, end);
+          type = fieldStatus !== Reason.OK ? 0 : bytesAre(b, strStart, strEnd, EV_EXECUTION) ? 1 : bytesAre(b, strStart, strEnd, EV_SHUTDOWN) ? 2 : 0;
+          break;
+        case 0x63: // c
+          i = this.clientNumber(b, i, end);
+          this.clientId[0] = this.num[0];
+          break;
+        case 0x43: // C
+          i = this.clientNumber(b, i, end);
+          this.origClientId[0] = this.num[0];
+          break;
+        case 0x78: // x
+          i = readString(b, i, end);
+          this.execType = word(b, EXEC_WORDS, ExecType.OTHER);
+          break;
+        case 0x58: // X
+          i = readString(b, i, end);
+          this.venueStatus[0] = word(b, STATUS_WORDS, VenueStatus.NONE);
+          break;
+        case 0x69: // i
+          i = this.number(b, i, end);
+          this.orderId[0] = fieldStatus === Reason.OK ? this.num[0] : -1;
+          break;
+        case 0x71: // q
+          i = this.number(b, i, end);
+          this.origQty[0] = fieldStatus === Reason.OK ? this.num[0] : NaN;
+          break;
+        case 0x7a: // z
+          i = this.number(b, i, end);
+          this.cumQty[0] = fieldStatus === Reason.OK ? this.num[0] : 0;
+          break;
+        case 0x5a: // Z
+          i = this.number(b, i, end);
+          this.cumQuote[0] = fieldStatus === Reason.OK ? this.num[0] : 0;
+          break;
+        case 0x6c: // l
+          i = this.number(b, i, end);
+          this.lastQty = fieldStatus === Reason.OK ? this.num[0] : 0;
+          break;
+        case 0x4c: // L
+          i = this.number(b, i, end);
+          this.lastPrice = fieldStatus === Reason.OK ? this.num[0] : 0;
+          break;
+        case 0x74: // t
+          i = this.number(b, i, end);
+          this.tradeId = fieldStatus === Reason.OK ? this.num[0] : -1;
+          break;
+        default:
+          i = skipValue(b, i, end);
       }
     }
     if (type === 1) this.eventKind = MsgKind.EXECUTION_REPORT;

@@ -81,18 +81,6 @@ export const K = {
   intervalNum: ascii('intervalNum'),
   limit: ascii('limit'),
   count: ascii('count'),
-  e: ascii('e'),
-  c: ascii('c'),
-  C: ascii('C'),
-  x: ascii('x'),
-  X: ascii('X'),
-  i: ascii('i'),
-  l: ascii('l'),
-  L: ascii('L'),
-  z: ascii('z'),
-  Z: ascii('Z'),
-  t: ascii('t'),
-  q: ascii('q'),
 } as const;
 export const EV_EXECUTION = ascii('executionReport');
 export const EV_SHUTDOWN = ascii('serverShutdown');
