@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { generateKeyPairSync, verify } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import { join } from 'node:path';
 import { OrderType, Side } from '../ipc/frame-layout.js';
 import { fullJitterDelay } from '../core/feed/backoff.js';
@@ -10,6 +11,7 @@ import { ExecType, LimitType, MessageDecoder, MsgKind, VenueStatus } from '../co
 import { onGrid, stepDecimals } from '../core/gateway/order-format.js';
 import { RequestEncoder } from '../core/gateway/request-encoder.js';
 import { Ed25519Signer, HmacSigner, signaturePayload } from '../core/gateway/request-signer.js';
+import { GcMeter } from '../core/metrics/gc-meter.js';
 import { DOC_API_KEY, DOC_SECRET } from './fixtures/gateway-harness.js';
 
 const RL =
@@ -103,6 +105,24 @@ describe('gateway codec', () => {
       d.decode(`{"id":1,"status":200,"result":{"clientOrderId":"${coid}","status":"NEW"}}`);
       expect(d.clientId[0], coid).to.equal(id);
     }
+  });
+
+  it('allocates nothing per message: no GC, no heap growth over 40 k responses and events after warm-up', () => {
+    const step = () => {
+      d.decode(EXEC_TRADE);
+      d.decode(PLACE_RESULT);
+    };
+    for (let k = 0; k < 10_000; k++) step();
+    (globalThis as { gc?: () => void }).gc?.(); // start from an empty young generation
+    const meter = new GcMeter();
+    const before = getHeapStatistics().used_heap_size;
+    for (let k = 0; k < 20_000; k++) step();
+    // Too little garbage might not fill the young generation: the heap's growth tells too.
+    const grown = getHeapStatistics().used_heap_size - before;
+    meter.stop();
+    expect([d.id, d.venueStatus[0]]).to.deep.equal([8, VenueStatus.NEW]);
+    expect(meter.count, `${meter.count} GCs`).to.equal(0);
+    expect(grown, `heap grew ${grown} bytes`).to.be.below(256 * 1024);
   });
 
   it('matches JSON.parse on every field it reads, keys in any order', () => {
