@@ -141,7 +141,7 @@ export class MatchingEngine {
   cancel(account: string, ref: OrderRef, cancelId: string): { order: VenueOrder; time: number } {
     const o = this.find(account, ref);
     if (!o || !isOpen(o)) throw cancelRejected('Unknown order sent.');
-    const now = this.clock.nowMs();
+    const now = this.now();
     const m = this.market(o.symbol);
     const entry = this.entries.get(o.orderId);
     if (entry) m.book.remove(o.side, o.price, entry);
@@ -191,7 +191,7 @@ export class MatchingEngine {
     quoteBudget: number,
     clientOrderId: string,
   ): { order: VenueOrder; fills: Fill[] } {
-    const now = this.clock.nowMs();
+    const now = this.now();
     const s = m.spec;
     const limit = type === 'MARKET' ? null : price;
     const order: VenueOrder = {
@@ -304,7 +304,7 @@ export class MatchingEngine {
   }
 
   private emit(order: VenueOrder, type: Execution['type'], extra: Partial<Execution>): void {
-    this.onExecution(order.account, { order, type, time: this.clock.nowMs(), executionId: this.nextExecutionId++, ...extra });
+    this.onExecution(order.account, { order, type, time: this.now(), executionId: this.nextExecutionId++, ...extra });
   }
 
   /** Steps a quote-quantity MARKET order reaches: as many as `budget` buys (BUY) or as are needed to receive it (SELL), best levels first. */
@@ -325,7 +325,7 @@ export class MatchingEngine {
   private refresh(m: Market): void {
     const o = this.options;
     m.book.clearSynthetic();
-    const now = this.clock.nowMs();
+    const now = this.now();
     const mid = m.mid / m.spec.tickSize;
     const bidTop = Math.max(1, Math.floor(mid) - (o.halfSpreadTicks - 1));
     const askTop = Math.floor(mid) + o.halfSpreadTicks;
@@ -340,6 +340,11 @@ export class MatchingEngine {
     };
     for (let i = 0; i < o.depthLevels; i++) place('SELL', askTop + i);
     for (let i = 0; i < o.depthLevels && bidTop - i >= 1; i++) place('BUY', bidTop - i);
+  }
+
+  /** Whole milliseconds, as the venue stamps everything. */
+  private now(): number {
+    return Math.floor(this.clock.nowMs());
   }
 
   private newClientId(): string {

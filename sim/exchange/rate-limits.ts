@@ -83,7 +83,7 @@ export class RateLimits {
    * placement, which an earlier order 429 also forbids.
    */
   chargeWeight(ip: string, weight: number, isOrder = false): void {
-    const now = this.clock.nowMs();
+    const now = Math.floor(this.clock.nowMs());
     const s = this.ip(ip);
     s.weight.roll(now);
     if (now < s.bannedUntil) throw this.banned(s.bannedUntil);
@@ -108,7 +108,7 @@ export class RateLimits {
 
   /** Counts one new order for `account`, or throws the 429 -1015 of the first window it would break. */
   chargeOrder(ip: string, account: string): void {
-    const now = this.clock.nowMs();
+    const now = Math.floor(this.clock.nowMs());
     const a = this.account(account);
     a.orders10s.roll(now);
     a.ordersDay.roll(now);
@@ -129,7 +129,7 @@ export class RateLimits {
 
   /** Current counts, as the WebSocket API's `rateLimits` (ORDERS only when `account` is given). */
   status(ip: string, account?: string): RateLimitStatus[] {
-    const now = this.clock.nowMs();
+    const now = Math.floor(this.clock.nowMs());
     const s = this.ip(ip);
     s.weight.roll(now);
     const [w, o10, oDay] = this.describe();

@@ -96,7 +96,7 @@ export class ExchangeVenue {
 
   /** Runs an endpoint for a caller already charged and authenticated. */
   run(e: Endpoint, p: Params, ip: string, account: string): unknown {
-    const now = this.clock.nowMs();
+    const now = Math.floor(this.clock.nowMs());
     const ctx: EndpointContext = {
       engine: this.engine,
       limits: this.limits,
