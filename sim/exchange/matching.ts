@@ -99,6 +99,13 @@ export class MatchingEngine {
     this.timer = null;
   }
 
+  /** Moves a symbol's mid (a feed's price, a test's) and refreshes its synthetic book around it at once. */
+  moveMid(symbol: string, mid: number): void {
+    const m = this.market(symbol);
+    m.mid = mid;
+    this.refresh(m);
+  }
+
   market(symbol: string): Market {
     const m = this.markets.get(symbol);
     if (!m) throw badSymbol();
