@@ -217,7 +217,7 @@ export class MatchingEngine {
       status: 'NEW',
       time: now,
       updateTime: now,
-      workingTime: -1,
+      workingTime: now,
       fills: [],
       locked: 0,
     };
@@ -256,7 +256,6 @@ export class MatchingEngine {
       this.close(order, m);
       this.emit(order, 'EXPIRED', {});
     } else {
-      order.workingTime = now;
       const entry: BookEntry<VenueOrder> = { qty: steps - order.executedQty, owner: order };
       this.entries.set(order.orderId, entry);
       m.book.rest(side, price, entry);

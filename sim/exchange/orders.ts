@@ -44,8 +44,8 @@ export interface VenueOrder {
   status: OrderStatus;
   readonly time: number;
   updateTime: number;
-  /** When it went on the book; -1 if it never rested. */
-  workingTime: number;
+  /** When it started working (accepted: all orders here work at once, no triggers). */
+  readonly workingTime: number;
   fills: Fill[];
   /** Still reserved for the order, in the asset it spends (quote for BUY, base for SELL). */
   locked: number;
@@ -116,7 +116,7 @@ export function queryResponse(o: VenueOrder, u: Units): Record<string, unknown> 
     icebergQty: '0.00000000',
     time: o.time,
     updateTime: o.updateTime,
-    isWorking: o.workingTime >= 0,
+    isWorking: true,
     workingTime: o.workingTime,
     selfTradePreventionMode: 'NONE',
   };
@@ -179,16 +179,16 @@ export function executionReport(x: Execution, u: Units): Record<string, unknown>
     T: f ? f.time : x.time,
     t: f ? f.tradeId : -1,
     I: x.executionId,
-    w: isOpen(o) && o.workingTime >= 0,
+    w: isOpen(o) && o.type !== 'MARKET' && o.timeInForce === 'GTC',
     m: f ? f.maker : false,
     M: false,
     O: o.time,
     Z: formatAmount(o.cumQuote),
     Y: f ? formatAmount(f.quoteQty) : '0.00000000',
     Q: formatAmount(o.origQuoteOrderQty),
+    W: o.workingTime,
     V: 'NONE',
   };
-  if (o.workingTime >= 0) ev.W = o.workingTime;
   if (x.type === 'EXPIRED' && o.expiryReason) ev.eR = o.expiryReason;
   return ev;
 }
