@@ -262,13 +262,14 @@ const account: Endpoint = {
     const omitZero = optional(p, 'omitZeroBalances') === 'true';
     const assets = new Set<string>();
     for (const m of ctx.engine.markets.values()) assets.add(m.spec.baseAsset).add(m.spec.quoteAsset);
-    const rate = (x: number) => formatAmount(x);
+    const { makerCommission: maker, takerCommission: taker } = ctx.engine.options;
     return {
-      makerCommission: 10,
-      takerCommission: 10,
+      // Whole basis points, as the venue writes them, and the exact rates beside.
+      makerCommission: Math.round(maker * 10_000),
+      takerCommission: Math.round(taker * 10_000),
       buyerCommission: 0,
       sellerCommission: 0,
-      commissionRates: { maker: rate(0.001), taker: rate(0.001), buyer: rate(0), seller: rate(0) },
+      commissionRates: { maker: formatAmount(maker), taker: formatAmount(taker), buyer: formatAmount(0), seller: formatAmount(0) },
       canTrade: true,
       canWithdraw: true,
       canDeposit: true,

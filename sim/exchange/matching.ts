@@ -61,11 +61,12 @@ export class MatchingEngine {
   private timer: TimerId | null = null;
 
   constructor(
-    private readonly options: VenueOptions,
+    readonly options: VenueOptions,
     private readonly clock: Scheduler,
   ) {
     this.prng = new Prng(options.seed);
     const priceOf = new Map<string, number>();
+    this.accounts = new Accounts((asset) => options.startingQuoteValue / (priceOf.get(asset) ?? 1));
     for (const spec of options.symbols) {
       const m: Market = {
         spec,
@@ -78,12 +79,11 @@ export class MatchingEngine {
       priceOf.set(spec.baseAsset, spec.price);
       this.refresh(m);
     }
-    this.accounts = new Accounts((asset) => options.startingQuoteValue / (priceOf.get(asset) ?? 1));
   }
 
-  /** Starts the price path (each step moves every symbol's mid and refreshes its synthetic book). */
+  /** Starts the price path: each step moves every symbol's mid and refreshes its synthetic book (also at volatility 0, so taken liquidity comes back). */
   start(): void {
-    if (this.timer !== null || this.options.volatility === 0) return;
+    if (this.timer !== null) return;
     const tick = () => {
       for (const m of this.markets.values()) {
         m.mid = Math.max(m.spec.tickSize * 4 * this.options.halfSpreadTicks, m.mid * Math.exp(this.options.volatility * this.prng.normal()));

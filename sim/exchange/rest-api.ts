@@ -54,6 +54,7 @@ export function handleRest(venue: ExchangeVenue, req: RestRequest): RestResponse
     Object.assign(headers, venue.limits.headers(req.ip, placesOrder ? account : undefined));
     return { status: 200, headers, body: JSON.stringify(result) };
   } catch (e) {
+    if (!(e instanceof VenueError)) venue.onInternalError(e);
     const err = e instanceof VenueError ? e : unknownError();
     Object.assign(headers, venue.limits.headers(req.ip, placesOrder ? account : undefined));
     if (err.retryAfterMs !== undefined) headers['Retry-After'] = String(Math.max(0, Math.ceil((err.retryAfterMs - venue.clock.nowMs()) / 1000)));

@@ -52,7 +52,8 @@ export class ExchangeSimServer {
     });
     const addr = http.address();
     const server = new ExchangeSimServer(venue, http, wss, host, typeof addr === 'object' && addr ? addr.port : 0);
-    http.on('request', (req, res) => server.onRequest(req, res, o.log));
+    if (o.log) venue.onInternalError = (e) => o.log!.error({ err: e }, 'exchange-sim internal error (answered -1000)');
+    http.on('request', (req, res) => server.onRequest(req, res));
     http.on('upgrade', (req, socket, head) => server.onUpgrade(req, socket as Socket, head));
     server.watchOutages();
     venue.start();
@@ -80,7 +81,7 @@ export class ExchangeSimServer {
     return this.venue.clock.nowMs();
   }
 
-  private onRequest(req: IncomingMessage, res: ServerResponse, log: Logger | undefined): void {
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
     const net = this.venue.network;
     if (net.down(this.now())) {
       req.socket.destroy();
@@ -120,7 +121,6 @@ export class ExchangeSimServer {
       this.later(inbound.delayMs, () => {
         if (req.socket.destroyed) return;
         const answer = this.venue.handleRest(request);
-        if (answer.status >= 500) log?.warn({ path: request.path, status: answer.status }, 'exchange-sim answered 5xx');
         const outbound = net.toClient(this.now());
         if (outbound.lost) {
           req.socket.destroy();

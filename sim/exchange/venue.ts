@@ -27,6 +27,8 @@ export class ExchangeVenue {
   readonly limits: RateLimits;
   readonly keys: KeyStore;
   private readonly coin: Prng;
+  /** Told of every exception that is not a venue answer (a simulator bug, answered -1000); the server logs them. */
+  onInternalError: (e: unknown) => void = () => {};
   /** Sessions subscribed to each account's user data stream. */
   private readonly streams = new Map<string, Set<WsSession>>();
 

@@ -92,6 +92,7 @@ export class WsSession implements VenueSession {
       const result = endpoint ? this.request(endpoint, p, (a) => (account = a)) : this.sessionMethod(method, p);
       this.answer(id, 200, { result }, returnRateLimits, placesOrder ? account : undefined);
     } catch (e) {
+      if (!(e instanceof VenueError)) this.venue.onInternalError(e);
       const err = e instanceof VenueError ? e : unknownError();
       const error: Record<string, unknown> = { code: err.code, msg: err.msg };
       if (err.retryAfterMs !== undefined) error.data = { serverTime: Math.floor(this.venue.clock.nowMs()), retryAfter: err.retryAfterMs };
