@@ -93,5 +93,6 @@ describe('exchange-sim rate limits', () => {
     const third = ws.call('order.place', hmacWsParams(t, { ...params, newClientOrderId: 'w3' }));
     expect(third.status).to.equal(418);
     expect(third.error.data.retryAfter).to.equal(t.clock.nowMs() + 120_000);
+    expect(ws.closes).to.deep.equal([[1008, 'IP banned']]);
   });
 });

@@ -7,7 +7,8 @@
  * params, or rely on the logged-on key. The server pings every
  * pingIntervalMs and drops a connection that has not ponged for
  * pongTimeoutMs. A frame that is not a request gets an error answer; one
- * over the size limit closes the connection (1009); nothing sent crashes it.
+ * over the size limit closes the connection (1009), and so does a 418 ban
+ * (1008); nothing sent crashes it.
  */
 import type { TimerId } from '../../core/clock/scheduler.js';
 import { WS_METHODS, checkParams, type Endpoint } from './endpoints.js';
@@ -97,6 +98,11 @@ export class WsSession implements VenueSession {
       const error: Record<string, unknown> = { code: err.code, msg: err.msg };
       if (err.retryAfterMs !== undefined) error.data = { serverTime: Math.floor(this.venue.clock.nowMs()), retryAfter: err.retryAfterMs };
       this.answer(id, err.status, { error }, returnRateLimits && (weightCharged || err.retryAfterMs !== undefined), placesOrder ? account : undefined);
+      // A banned IP is disconnected, as the venue does; it may come back, to be answered 418 until the ban ends.
+      if (err.status === 418) {
+        this.peer.close(1008, 'IP banned');
+        this.closed();
+      }
     }
   }
 
