@@ -70,6 +70,8 @@ describe('exchange-sim fuzz', () => {
       expect(() => JSON.parse(res!.body), JSON.stringify(req)).to.not.throw();
       expect(res!.status, JSON.stringify(req)).to.be.below(500);
     }
+    const huge = t.venue.handleRest({ method: 'GET', path: '/api/v3/depth', query: `symbol=${'A'.repeat(70_000)}`, body: '', headers: {}, ip: '1.2.3.4' });
+    expect(huge.status).to.equal(413);
     // Signed requests with random params reach the endpoints' own parsing.
     for (let i = 0; i < 200; i++) {
       const params = Object.fromEntries(Array.from({ length: rng.below(8) }, () => [PIECES[rng.below(PIECES.length)], junk(rng)]));
