@@ -51,6 +51,8 @@ export class EngineLoop implements Agent {
   private readonly batchTickTimes: Float64Array;
   private readonly stats: Float64Array;
   private readonly tickHistogram: Uint32Array;
+  /** Whether the last order decided was rejected TRADING_HALTED (so haltSeenNs is stamped once per halt). */
+  private halted = false;
   private shutdown = false;
   private finished = false;
 
@@ -161,6 +163,16 @@ export class EngineLoop implements Agent {
   private decide(inI32: Int32Array, inF64: Float64Array, base: number, output: RingProducer): void {
     const reason = this.checker.check(inI32, inF64, base);
     if (reason === Reason.ACCEPTED) this.published.touch(inI32[base + Frame.symbol]);
+    if (reason === Reason.TRADING_HALTED) {
+      if (!this.halted) {
+        this.halted = true;
+        this.clock.update(); // once per halt: the batch's reading may predate the halt's store
+        this.stats[WorkerStat.haltSeenNs] = this.clock.reading[0];
+      }
+    } else if (this.halted) {
+      this.halted = false;
+      this.stats[WorkerStat.haltSeenNs] = 0;
+    }
     const o = output.claim();
     const oi = output.i32;
     const of = output.f64;
