@@ -52,8 +52,10 @@ interface ThreadConfig {
 /** What main hands a risk worker at start (workerData). Built from validated options only. */
 export interface EngineWorkerConfig extends ThreadConfig {
   workerId: number;
-  /** Link 0: main's; link 1 + s: order source s's. */
+  /** Link 0: main's; link 1 + s: order source s's; with a gateway, the last link is the gateway's. */
   links: LinkBuffers[];
+  /** Index in `links` of the gateway's link (accepted orders out, executions in); absent: the stand-in exchange. */
+  gatewayLink?: number;
   stats: SharedArrayBuffer;
   instruments: SharedArrayBuffer;
   maxBatch: number;
