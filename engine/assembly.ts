@@ -46,7 +46,12 @@ export interface EngineAssembly {
 
 export function assembleEngine(opts: EngineOptions, clock: MonotonicClock, logLevel: string): EngineAssembly {
   // With a feed, the universe is the subscribed symbols (id = position in --subscribe) and ticks come from it.
-  const instruments = opts.feed ? feedUniverse(opts.feed.subscribe, opts.seed) : buildUniverse(opts.symbols, opts.seed);
+  // A scenario brings its own instruments (copies: the halted one is marked below).
+  const instruments = opts.feed
+    ? feedUniverse(opts.feed.subscribe, opts.seed)
+    : opts.scripted
+      ? opts.scripted.instruments.map((i) => ({ ...i }))
+      : buildUniverse(opts.symbols, opts.seed);
   const { halted } = reservedSymbols(instruments.length, opts.feed !== undefined);
   if (halted >= 0) instruments[halted].trading = false;
   const instrumentTable = createInstrumentTable(instruments.length);
@@ -55,7 +60,8 @@ export function assembleEngine(opts: EngineOptions, clock: MonotonicClock, logLe
   const positions = createPositionBoard(instruments.length);
   const riskBuffers = { table: risk.table, board: risk.board, ledger: risk.ledger, limiters: risk.limiters };
   const logFd = opts.metrics === 'json' ? 1 : 2;
-  const load = { badFraction: opts.badFraction, ticksPerOrder: opts.tickRatio, marketFraction: DEFAULT_LOAD.marketFraction };
+  const load = { badFraction: opts.badFraction, ticksPerOrder: opts.tickRatio, marketFraction: DEFAULT_LOAD.marketFraction, book: opts.scripted?.book };
+  const path = opts.scripted?.path;
   const warmUp: WarmUpSpec = {
     orders: WARM_UP_ORDERS,
     instruments,
@@ -65,6 +71,7 @@ export function assembleEngine(opts: EngineOptions, clock: MonotonicClock, logLe
     liveOrderCapacity: opts.liveOrders,
     seed: opts.seed,
     load,
+    path,
   };
 
   const workerDoorbells = Array.from({ length: opts.workers }, () => createDoorbell());
@@ -116,6 +123,7 @@ export function assembleEngine(opts: EngineOptions, clock: MonotonicClock, logLe
     burst: opts.burst,
     load,
     mids: mids ? (mids.buffer as SharedArrayBuffer) : undefined,
+    path,
     backpressureNs: opts.backpressureUs * 1e3,
     breakerBoard: risk.board,
     ledgerWindow: ledgerWindow(opts.ringSlots, opts.workers),

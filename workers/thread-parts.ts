@@ -57,6 +57,9 @@ export function buildOrderSource(cfg: OrderSourceParts, startNs: number, clock: 
     symbols: cfg.symbols,
     clientIdStart: cfg.clientIdStart,
     clientIdStride: cfg.clientIdStride,
+    path: cfg.path,
+    clock: clock.reading,
+    book: cfg.load.book,
   });
   const ledger = new DecisionLedger(cfg.ledgerWindow, stats.f64.subarray(LEDGER_COUNTERS.from, LEDGER_COUNTERS.to), stats.byReason);
   const dispatcher = new Dispatcher(cfg.links.map((l) => l.toWorker), cfg.instruments.length, cfg.wait, cfg.links.map((l) => l.workerDoorbell));

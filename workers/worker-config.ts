@@ -1,6 +1,7 @@
 import type { Instrument } from '../core/instruments/instrument.js';
 import type { RiskBuffers } from '../core/risk/pre-trade-checks.js';
 import type { BurstPattern } from '../core/generator/rate-schedule.js';
+import type { ScriptedPath } from '../core/generator/scripted-path.js';
 import type { WaitStrategyName } from '../ipc/wait-strategy.js';
 
 /** One pair of rings between a producer thread and a worker: frames in, answers back. */
@@ -28,12 +29,16 @@ export interface WarmUpSpec {
   liveOrderCapacity: number;
   seed: number;
   load: LoadMix;
+  /** The run's scripted path, if any: warm-up samples it too, so that branch is optimised before traffic. */
+  path?: ScriptedPath;
 }
 
 export interface LoadMix {
   badFraction: number;
   ticksPerOrder: number;
   marketFraction: number;
+  /** The notional band each symbol's position is kept in (core/generator/order-generator.ts); default flat. */
+  book?: { low: number; high: number };
 }
 
 interface ThreadConfig {
@@ -87,6 +92,8 @@ export interface OrderSourceConfig extends ThreadConfig {
   load: LoadMix;
   /** Feed mode: the mid board main keeps from the feed (float64 per symbol); orders are priced off it. */
   mids?: SharedArrayBuffer;
+  /** Scenario mode: ticks follow this path (its mids in shared memory) instead of the random walk. */
+  path?: ScriptedPath;
   backpressureNs: number;
   /** The breaker board: the stand-in exchange records each order call's outcome there. */
   breakerBoard: SharedArrayBuffer;
