@@ -63,7 +63,7 @@ export function buildOrderSource(cfg: OrderSourceParts, startNs: number, clock: 
   });
   const ledger = new DecisionLedger(cfg.ledgerWindow, stats.f64.subarray(LEDGER_COUNTERS.from, LEDGER_COUNTERS.to), stats.byReason);
   const dispatcher = new Dispatcher(cfg.links.map((l) => l.toWorker), cfg.instruments.length, cfg.wait, cfg.links.map((l) => l.workerDoorbell));
-  const venue = new StandInExchange(dispatcher, gen.mids, new BreakerRegistry(cfg.breakerBoard, clock).breakers, clock);
+  const venue = cfg.standIn === false ? null : new StandInExchange(dispatcher, gen.mids, new BreakerRegistry(cfg.breakerBoard, clock).breakers, clock);
   const collector = new DecisionCollector(cfg.links.map((l) => l.fromWorker), cfg.wait, ledger, dispatcher, venue, clock, stats);
   const schedule = new RateSchedule(cfg.rate, startNs + cfg.phaseNs, cfg.burst);
   const pump = new GeneratorPump(gen, schedule, dispatcher, collector, ledger, clock, cfg.backpressureNs, cfg.wait, startNs + cfg.phaseNs);

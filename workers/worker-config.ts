@@ -3,6 +3,7 @@ import type { RiskBuffers } from '../core/risk/pre-trade-checks.js';
 import type { BurstPattern } from '../core/generator/rate-schedule.js';
 import type { ScriptedPath } from '../core/generator/scripted-path.js';
 import type { WaitStrategyName } from '../ipc/wait-strategy.js';
+import type { TimeInForce } from '../core/config/exchange-options.js';
 
 /** One pair of rings between a producer thread and a worker: frames in, answers back. */
 export interface LinkBuffers {
@@ -71,6 +72,26 @@ export interface EngineWorkerConfig extends ThreadConfig {
   positions: SharedArrayBuffer;
 }
 
+/** What main hands the venue gateway thread at start (workerData). */
+export interface GatewayConfig {
+  /** Core to pin to, or -1. */
+  core: number;
+  /** One link per worker, index = worker id: accepted orders in (fromWorker), executions out (toWorker). */
+  links: LinkBuffers[];
+  stats: SharedArrayBuffer;
+  /** The breaker board: the venue's breaker records every call's outcome; its backoffUntilNs the venue's Retry-After. */
+  breakerBoard: SharedArrayBuffer;
+  /** Venue id whose breaker and backoff this gateway drives. */
+  venue: number;
+  /** The engine's symbols (id = index), for the venue's symbol names and tick and lot grids. */
+  instruments: Instrument[];
+  /** The venue's WebSocket API URL; set by main once the venue is known (the simulator's port). */
+  url: string;
+  tif: TimeInForce;
+  logFd: 1 | 2;
+  logLevel: string;
+}
+
 /** What main hands an order source at start (workerData). */
 export interface OrderSourceConfig extends ThreadConfig {
   sourceId: number;
@@ -97,6 +118,8 @@ export interface OrderSourceConfig extends ThreadConfig {
   backpressureNs: number;
   /** The breaker board: the stand-in exchange records each order call's outcome there. */
   breakerBoard: SharedArrayBuffer;
+  /** false with a venue gateway (--exchange sim|URL): accepted orders go to it from the workers, and this source fills none. */
+  standIn?: boolean;
   /** The exactly-once ledger's window (core/dispatch/in-flight.ts). */
   ledgerWindow: number;
 }
