@@ -16,7 +16,7 @@
  *  12 self-trade           SELF_TRADE: crosses a resting order of the account on the symbol
  *  13 client id            DUPLICATE_CLIENT_ID, OPEN_ORDER_TABLE_FULL
  *  14 reduce-only flag     REDUCE_ONLY_VIOLATION
- *  15 venue rate limiter   RATE_LIMITED (refused, never queued)
+ *  15 venue rate limiter   RATE_LIMITED (refused, never queued; also while the venue's 429/418 Retry-After runs)
  * A reject after step 10 gives the reservation back. An accepted order becomes
  * live (order table, open totals) until its Fill frame says done; fills move
  * the position, settle the reservation and record realized PnL (which can
@@ -65,6 +65,7 @@ export class PreTradeChecker {
   /** The portfolio VaR check, or null when the worker has no covariance source (check off). */
   readonly portfolio: PortfolioVar | null;
   private readonly breakers: readonly CircuitBreaker[];
+  private readonly backoffUntilNs: Float64Array;
   /** Order limiter per venue (spot: the frame has no market field), or null when none is configured. */
   private readonly limiterOf: ReadonlyArray<RateLimiter | null>;
   private readonly symbols: number;
@@ -85,6 +86,7 @@ export class PreTradeChecker {
     const registry = new BreakerRegistry(risk.board, clock);
     this.breakers = registry.breakers;
     this.trading = registry.trading;
+    this.backoffUntilNs = registry.trading.backoffUntilNs;
     this.exposure = new ExposureLedger(risk.ledger, registry.trading);
     const limiters = new RateLimiters(risk.limiters);
     this.limiterOf = Array.from({ length: VENUE_COUNT }, (_, v) => limiters.forOrders(v, Market.spot) ?? null);
@@ -229,7 +231,9 @@ export class PreTradeChecker {
     if (this.live.hasKey()) return Reason.DUPLICATE_CLIENT_ID;
     if (this.live.size >= this.live.limit) return Reason.OPEN_ORDER_TABLE_FULL;
     if ((i32[base + NewOrder.flags] & OrderFlag.ReduceOnly) !== 0 && !reducing) return Reason.REDUCE_ONLY_VIOLATION;
-    const limiter = this.limiterOf[i32[base + NewOrder.venue]];
+    const venue = i32[base + NewOrder.venue];
+    if (this.backoffUntilNs[venue] > this.regs[G.now]) return Reason.RATE_LIMITED;
+    const limiter = this.limiterOf[venue];
     if (limiter !== null && !limiter.tryAcquireOrderAt(this.regs, G.now)) return Reason.RATE_LIMITED;
     return Reason.ACCEPTED;
   }
