@@ -34,7 +34,9 @@ import type { RingConsumer, RingProducer } from '../ipc/spsc-ring.js';
 import { WorkerStat, type WorkerStatsView } from '../ipc/worker-stats-layout.js';
 import type { Agent } from '../core/agent/agent.js';
 import type { MonotonicClock } from '../core/clock/monotonic-clock.js';
+import { workerOf } from '../core/dispatch/dispatcher.js';
 import { LiveOrderSet } from '../core/risk/live-order-set.js';
+import type { CovarianceSource } from '../core/risk/portfolio-var.js';
 import { PositionPublisher } from '../core/risk/position-publisher.js';
 import { PreTradeChecker, type RiskBuffers } from '../core/risk/pre-trade-checks.js';
 import { ReferenceBook } from '../core/risk/reference-book.js';
@@ -44,6 +46,14 @@ export interface EngineLoopOptions {
   workerId: number;
   maxBatch: number;
   liveOrderCapacity: number;
+  /** The portfolio VaR check's inputs; absent = no VaR check (core/risk/portfolio-var.ts). */
+  portfolio?: {
+    covariance: CovarianceSource;
+    /** Sample interval (ms) of the returns behind the covariance. */
+    sampleMs: number;
+    /** Risk workers in the engine: this one owns symbol s when workerOf(s, workers) is its id. */
+    workers: number;
+  };
   /** Index of the gateway's link (accepted orders out, executions in), or -1: the stand-in exchange fills. */
   gatewayLink: number;
 }
@@ -79,9 +89,14 @@ export class EngineLoop implements Agent {
     positions: SharedArrayBuffer,
   ) {
     this.name = `risk-worker-${opts.workerId}`;
-    this.book = new ReferenceBook(attachInstrumentTable(instruments).length / SYMBOL_STRIDE);
+    const symbols = attachInstrumentTable(instruments).length / SYMBOL_STRIDE;
+    this.book = new ReferenceBook(symbols);
     this.live = new LiveOrderSet(opts.liveOrderCapacity);
-    this.checker = new PreTradeChecker(instruments, this.book, this.live, risk, clock);
+    const p = opts.portfolio;
+    const portfolio = p
+      ? { covariance: p.covariance, sampleMs: p.sampleMs, board: positions, own: Uint8Array.from({ length: symbols }, (_, s) => (workerOf(s, p.workers) === opts.workerId ? 1 : 0)) }
+      : null;
+    this.checker = new PreTradeChecker(instruments, this.book, this.live, risk, clock, portfolio);
     this.published = new PositionPublisher(positions, this.checker.positions, this.book);
     this.batchTickTimes = new Float64Array(opts.maxBatch);
     this.stats = statsView.f64;
