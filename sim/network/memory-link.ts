@@ -112,10 +112,7 @@ export class MemoryLink {
         this.toClient(epoch, false, () => this.finish(CLOSE_ABNORMAL, 'connection refused: venue down'));
         return;
       }
-      this.stopDownWatch = this.network.onDown(() => {
-        // Another listener's onClose may have ended this connection during the same announcement.
-        if (epoch === this.epoch) this.finish(CLOSE_ABNORMAL, 'connection dropped: venue down');
-      });
+      this.stopDownWatch = this.network.onDown(() => this.finish(CLOSE_ABNORMAL, 'connection dropped: venue down'));
       this.session = this.venue.openSession(this.peer(epoch));
       this.armPing(epoch);
       this.toClient(epoch, false, () => {
