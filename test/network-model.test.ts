@@ -36,12 +36,16 @@ describe('NetworkModel', () => {
   });
 
   it('a switch ends a burst in force; an unknown profile name throws and changes nothing', () => {
-    const m = new NetworkModel(new SimScheduler(T0), { profile: 'average', seed: 2 });
+    const m = new NetworkModel(new SimScheduler(T0), { profile: 'poor', seed: 2 });
+    // Poor: base delay 150 +- 50, bursts hold messages for up to 500 ms. Find a burst in each direction.
     let t = T0;
-    while (m.toVenue(t).delayMs < 90) t += 1; // a message held by a burst (base delay is 50 +- 10)
-    expect(m.toVenue(t + 1).delayMs).to.be.above(90);
+    while (m.toVenue(t).delayMs < 450) t += 1;
+    while (m.toClient(t).delayMs < 450) t += 1;
+    expect(m.toVenue(t + 1).delayMs).to.be.above(400);
+    expect(m.toClient(t + 1).delayMs).to.be.above(400);
     m.setProfile('good');
     expect(m.toVenue(t + 2).delayMs).to.be.below(25);
+    expect(m.toClient(t + 2).delayMs).to.be.below(25);
     expect(() => m.setProfile('lossy')).to.throw(RangeError, /unknown network profile 'lossy'/);
     expect(m.profile.name).to.equal('good');
   });
