@@ -42,11 +42,11 @@ interface Rig {
   messageAt: number[];
 }
 
-function rig(options: NetworkOptionsInput = {}, pingIntervalMs = 0): Rig {
+function rig(options: NetworkOptionsInput = {}): Rig {
   const s = new SimScheduler(T0);
   const model = new NetworkModel(s, options);
   const venue = new EchoVenue(s);
-  const link = new MemoryLink(s, model, venue, { pingIntervalMs, ip: '10.0.0.7' });
+  const link = new MemoryLink(s, model, venue, { ip: '10.0.0.7' });
   const r: Rig = { s, model, venue, link, events: [], messages: [], messageAt: [] };
   link.onOpen = () => r.events.push(`open@${s.nowMs() - T0}`);
   link.onClose = (code, reason) => r.events.push(`close ${code} ${reason}@${s.nowMs() - T0}`);
@@ -201,14 +201,30 @@ describe('MemoryLink: an in-memory venue connection over the network model', () 
     expect(r.venue.closed).to.equal(1);
   });
 
-  it('the venue gets a pong for each ping every 20 s while connected, and none after the connection ends', () => {
-    const r = rig({ profile: 'perfect' }, 20_000);
+  it('answers the venue\'s pings with pongs one round trip later (lost like any frame), and not after the connection ends', () => {
+    const r = rig({ profile: 'outage', seed: 21 }); // 30 % loss each way: about 49 % of pings answered
     r.link.connect();
-    r.s.advance(65_000);
-    expect(r.venue.pongs).to.equal(3);
+    r.s.advance(20_000);
+    const peer = r.venue.peers[0];
+    for (let i = 0; i < 1000; i++) {
+      peer.ping!();
+      r.s.advance(10);
+    }
+    r.s.advance(60_000);
+    expect(r.venue.pongs / 1000).to.be.closeTo(0.49, 0.07);
+    r.model.setProfile('perfect');
+    const before = r.venue.pongs;
+    peer.ping!();
+    expect(r.venue.pongs).to.equal(before);
+    r.s.advance(1.5); // half a round trip: the pong is not back yet
+    expect(r.venue.pongs).to.equal(before);
+    r.s.advance(10);
+    expect(r.venue.pongs).to.equal(before + 1);
     r.link.close();
-    r.s.advance(65_000);
-    expect(r.venue.pongs).to.equal(3);
+    r.s.advance(100);
+    peer.ping!();
+    r.s.advance(100);
+    expect(r.venue.pongs).to.equal(before + 1);
   });
 
   it('many outages and reconnects: exactly one onClose per connect, every opened session closed once', () => {

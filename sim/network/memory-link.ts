@@ -19,17 +19,17 @@
  * - Closing: by the client (a close frame after its earlier frames; onClose(1000)
  *   and the session's `closed()` when it reaches the venue) or by the venue
  *   (`peer.close`: its earlier frames still arrive, then onClose(code)).
- * - Pings as the venue's server sends them (every pingIntervalMs, 20 s by
- *   default as the venue documents): a ping goes clientward, the client
- *   answers at once, and the session's `pong()` runs when the pong arrives;
- *   both can be lost like any frame, so the venue's pong timeout can fire.
+ * - Pings, when the venue sends one (`peer.ping()`, its keepalive): the ping
+ *   goes clientward, the client answers at once as ws does, and the session's
+ *   `pong()` runs when the pong arrives; either can be lost like any frame,
+ *   so the venue's pong timeout can fire.
  *
  * Exactly one onClose follows each connect(). Stale timers (from an earlier
  * connection of the same link) are recognised by an epoch number and do
  * nothing. send() mirrors the ws package: it throws before the connection is
  * open and drops the frame silently once it is closing or closed.
  */
-import type { Scheduler, TimerId } from '../../core/clock/scheduler.js';
+import type { Scheduler } from '../../core/clock/scheduler.js';
 import type { NetworkConditions } from './conditions.js';
 import { InOrderLane } from './in-order-lane.js';
 
@@ -37,6 +37,8 @@ import { InOrderLane } from './in-order-lane.js';
 export interface VenuePeer {
   send(text: string): void;
   close(code: number, reason: string): void;
+  /** Sends a ping frame; the client's pong comes back through VenueSession.pong. */
+  ping?(): void;
   readonly ip: string;
 }
 
@@ -57,15 +59,11 @@ export type AnnouncingNetwork = NetworkConditions & { onDown(fn: () => void): ()
 export interface MemoryLinkOptions {
   /** Client address the venue sees (its per-IP limits key on it). */
   ip?: string;
-  /** Server ping period; 0 disables pings. */
-  pingIntervalMs?: number;
 }
 
 export const CLOSE_NORMAL = 1000;
 /** ws's code for a connection that ended without a close frame (reset, refused). */
 export const CLOSE_ABNORMAL = 1006;
-
-const DEFAULT_PING_INTERVAL_MS = 20_000;
 
 type State = 'idle' | 'connecting' | 'open' | 'closing' | 'closed';
 
@@ -82,9 +80,7 @@ export class MemoryLink {
   private venueward = new InOrderLane();
   private clientward = new InOrderLane();
   private stopDownWatch: (() => void) | undefined;
-  private pingTimer: TimerId | undefined;
   private readonly ip: string;
-  private readonly pingIntervalMs: number;
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -93,7 +89,6 @@ export class MemoryLink {
     options: MemoryLinkOptions = {},
   ) {
     this.ip = options.ip ?? '127.0.0.1';
-    this.pingIntervalMs = options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS;
   }
 
   get readyState(): State {
@@ -114,7 +109,6 @@ export class MemoryLink {
       }
       this.stopDownWatch = this.network.onDown(() => this.finish(CLOSE_ABNORMAL, 'connection dropped: venue down'));
       this.session = this.venue.openSession(this.peer(epoch));
-      this.armPing(epoch);
       this.toClient(epoch, false, () => {
         if (this.state !== 'connecting') return; // closed by the client meanwhile
         this.state = 'open';
@@ -152,24 +146,16 @@ export class MemoryLink {
         this.venueClosed = true;
         this.toClient(epoch, false, () => this.finish(code, reason));
       },
-    };
-  }
-
-  /** The server's ping loop for this connection: ping clientward, the client's pong venueward. */
-  private armPing(epoch: number): void {
-    if (this.pingIntervalMs <= 0) return;
-    this.pingTimer = this.scheduler.after(this.pingIntervalMs, () => {
-      if (epoch !== this.epoch) return;
-      if (!this.venueClosed) {
+      ping: () => {
+        if (epoch !== this.epoch || this.venueClosed) return;
         this.toClient(epoch, true, () => {
           if (this.state !== 'open') return;
           this.toVenue(epoch, true, () => {
             if (!this.venueClosed) this.session!.pong();
           });
         });
-      }
-      this.armPing(epoch);
-    });
+      },
+    };
   }
 
   /** Schedules `deliver` when a frame sent now reaches the venue, in order; `lossy` frames may never arrive. */
@@ -199,8 +185,6 @@ export class MemoryLink {
     this.state = 'closed';
     this.stopDownWatch?.();
     this.stopDownWatch = undefined;
-    if (this.pingTimer !== undefined) this.scheduler.cancel(this.pingTimer);
-    this.pingTimer = undefined;
     const session = this.session;
     this.session = undefined;
     session?.closed();
