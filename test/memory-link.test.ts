@@ -221,7 +221,7 @@ describe('MemoryLink: an in-memory venue connection over the network model', () 
     r.s.advance(10);
     expect(r.venue.pongs).to.equal(before + 1);
     peer.ping!();
-    r.link.close(); // the ping reaches a closing client, which answers no more (as ws)
+    r.link.close(); // the pong would travel behind the close frame: the venue never gets it
     r.s.advance(100);
     peer.ping!();
     r.s.advance(100);

@@ -148,8 +148,8 @@ export class MemoryLink {
       },
       ping: () => {
         if (epoch !== this.epoch || this.venueClosed) return;
+        // A closing client's pong would travel behind its close frame, so the venue could never get it.
         this.toClient(epoch, true, () => {
-          if (this.state !== 'open') return;
           this.toVenue(epoch, true, () => {
             if (!this.venueClosed) this.session!.pong();
           });
