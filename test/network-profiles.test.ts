@@ -66,7 +66,7 @@ describe('network profiles: each profile\'s statistics over many messages', () =
     const p = PROFILES[name];
     it(`${name}: mean ${p.meanMs} ms, sigma ${p.sigmaMs}, loss ${p.lossRate}, bursts of ${p.burstMs} ms at 5 %, lag-1 autocorrelation 0.5`, () => {
       const s = sample(p, 0.5, 7);
-      // Clamping at 0 moves the Outage profile's mean by +0.008 sigma and its sigma by -3 %; the others not measurably.
+      // Clamping at 0 moves the Outage profile's mean by +0.008 sigma and its sigma by -2 %; the others not measurably.
       expect(mean(s.base)).to.be.closeTo(p.meanMs, 0.03 * p.sigmaMs);
       expect(sd(s.base)).to.be.closeTo(p.sigmaMs, 0.05 * p.sigmaMs);
       expect(lag1(s.base)).to.be.closeTo(0.5, 0.02);
