@@ -7,7 +7,9 @@ import { Prng } from '../core/random/prng.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 
-function meanDelay(model: NetworkModel, from: number, n: number, spacingMs: number, dir: 'toVenue' | 'toClient' = 'toVenue'): { mean: number; lossRate: number } {
+type Direction = 'toVenue' | 'toClient';
+
+function meanDelay(model: NetworkModel, from: number, n: number, spacingMs: number, dir: Direction = 'toVenue'): { mean: number; lossRate: number } {
   let t = 0;
   let lost = 0;
   for (let i = 0; i < n; i++) {
