@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { SimScheduler } from '../core/clock/scheduler.js';
+import { SimScheduler, type Scheduler, type TimerId } from '../core/clock/scheduler.js';
+import { InOrderQueue } from '../sim/network/in-order-lane.js';
 import { CLOSE_ABNORMAL, CLOSE_NORMAL, MemoryLink, type SessionOpener, type VenuePeer, type VenueSession } from '../sim/network/memory-link.js';
 import { NetworkModel } from '../sim/network/network-model.js';
 import type { NetworkOptionsInput } from '../sim/network/options.js';
@@ -250,5 +251,41 @@ describe('MemoryLink: an in-memory venue connection over the network model', () 
     expect(r.link.readyState).to.equal('open');
     expect(r.venue.opened - r.venue.closed).to.equal(1);
     expect(opens).to.be.at.most(r.venue.opened);
+  });
+});
+
+/** A scheduler that runs timers due at the same time newest first: no more than a Scheduler promises about ties. */
+class LifoTies implements Scheduler {
+  private t = 0;
+  private seq = 0;
+  private readonly timers: { due: number; seq: number; fn: () => void }[] = [];
+  nowMs(): number {
+    return this.t;
+  }
+  after(ms: number, fn: () => void): TimerId {
+    this.timers.push({ due: this.t + ms, seq: ++this.seq, fn });
+    return this.seq;
+  }
+  cancel(): void {}
+  runAll(): void {
+    while (this.timers.length > 0) {
+      this.timers.sort((a, b) => b.due - a.due || a.seq - b.seq); // the last is the earliest due, newest of its ties
+      const next = this.timers.pop()!;
+      this.t = next.due;
+      next.fn();
+    }
+  }
+}
+
+describe('InOrderQueue', () => {
+  it('delivers in the order pushed even when timers due at the same time run in another order', () => {
+    const s = new LifoTies();
+    const q = new InOrderQueue(s);
+    const got: number[] = [];
+    const delays = [50, 10, 10, 30, 0, 50, 5];
+    delays.forEach((d, i) => q.push(d, () => got.push(i)));
+    s.runAll();
+    expect(got).to.deep.equal([0, 1, 2, 3, 4, 5, 6]);
+    expect(s.nowMs()).to.equal(50); // everything held behind the first message, none later than needed
   });
 });

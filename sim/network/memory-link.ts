@@ -6,7 +6,7 @@
  * venue this way on simulated time, thousands of outages in seconds.
  *
  * What it models, per connection:
- * - Each direction delivers in order (InOrderLane): a frame never overtakes
+ * - Each direction delivers in order (InOrderQueue): a frame never overtakes
  *   an earlier one. Data frames are lost per the model: a lost request never
  *   reaches the venue, a lost response never reaches the client.
  * - Opening: the handshake takes one venueward and one clientward delay and
@@ -31,7 +31,7 @@
  */
 import type { Scheduler } from '../../core/clock/scheduler.js';
 import type { NetworkConditions } from './conditions.js';
-import { InOrderLane } from './in-order-lane.js';
+import { InOrderQueue } from './in-order-lane.js';
 
 /** What the venue sees of one connection (the exchange simulator's `openSession` argument). */
 export interface VenuePeer {
@@ -77,8 +77,8 @@ export class MemoryLink {
   private session: VenueSession | undefined;
   /** The venue has closed its side: what the client still sends is discarded there. */
   private venueClosed = false;
-  private venueward = new InOrderLane();
-  private clientward = new InOrderLane();
+  private venueward: InOrderQueue;
+  private clientward: InOrderQueue;
   private stopDownWatch: (() => void) | undefined;
   private readonly ip: string;
 
@@ -89,6 +89,8 @@ export class MemoryLink {
     options: MemoryLinkOptions = {},
   ) {
     this.ip = options.ip ?? '127.0.0.1';
+    this.venueward = new InOrderQueue(scheduler);
+    this.clientward = new InOrderQueue(scheduler);
   }
 
   get readyState(): State {
@@ -99,8 +101,9 @@ export class MemoryLink {
     if (this.state !== 'idle' && this.state !== 'closed') throw new Error(`connect() while ${this.state}`);
     this.state = 'connecting';
     this.venueClosed = false;
-    this.venueward = new InOrderLane();
-    this.clientward = new InOrderLane();
+    // Fresh queues: the old connection's timers pop only their own (and find their epoch stale).
+    this.venueward = new InOrderQueue(this.scheduler);
+    this.clientward = new InOrderQueue(this.scheduler);
     const epoch = ++this.epoch;
     this.toVenue(epoch, false, () => {
       if (this.network.down(this.scheduler.nowMs())) {
@@ -160,21 +163,17 @@ export class MemoryLink {
 
   /** Schedules `deliver` when a frame sent now reaches the venue, in order; `lossy` frames may never arrive. */
   private toVenue(epoch: number, lossy: boolean, deliver: () => void): void {
-    const now = this.scheduler.nowMs();
-    const fate = this.network.toVenue(now);
+    const fate = this.network.toVenue(this.scheduler.nowMs());
     if (lossy && fate.lost) return;
-    const at = this.venueward.deliveryTime(now, fate.delayMs);
-    this.scheduler.after(at - now, () => {
+    this.venueward.push(fate.delayMs, () => {
       if (epoch === this.epoch) deliver();
     });
   }
 
   private toClient(epoch: number, lossy: boolean, deliver: () => void): void {
-    const now = this.scheduler.nowMs();
-    const fate = this.network.toClient(now);
+    const fate = this.network.toClient(this.scheduler.nowMs());
     if (lossy && fate.lost) return;
-    const at = this.clientward.deliveryTime(now, fate.delayMs);
-    this.scheduler.after(at - now, () => {
+    this.clientward.push(fate.delayMs, () => {
       if (epoch === this.epoch) deliver();
     });
   }
