@@ -282,10 +282,12 @@ describe('InOrderQueue', () => {
     const s = new LifoTies();
     const q = new InOrderQueue(s);
     const got: number[] = [];
+    const at: number[] = [];
     const delays = [50, 10, 10, 30, 0, 50, 5];
-    delays.forEach((d, i) => q.push(d, () => got.push(i)));
+    delays.forEach((d, i) => q.push(d, () => got.push(i) && at.push(s.nowMs())));
     s.runAll();
     expect(got).to.deep.equal([0, 1, 2, 3, 4, 5, 6]);
-    expect(s.nowMs()).to.equal(50); // everything held behind the first message, none later than needed
+    // Each at max(its own delay, the previous delivery): held behind the first message, none earlier, none later.
+    expect(at).to.deep.equal([50, 50, 50, 50, 50, 50, 50]);
   });
 });
