@@ -284,7 +284,12 @@ describe('InOrderQueue', () => {
     const got: number[] = [];
     const at: number[] = [];
     const delays = [50, 10, 10, 30, 0, 50, 5];
-    delays.forEach((d, i) => q.push(d, () => got.push(i) && at.push(s.nowMs())));
+    delays.forEach((d, i) =>
+      q.push(d, () => {
+        got.push(i);
+        at.push(s.nowMs());
+      }),
+    );
     s.runAll();
     expect(got).to.deep.equal([0, 1, 2, 3, 4, 5, 6]);
     // Each at max(its own delay, the previous delivery): held behind the first message, none earlier, none later.
