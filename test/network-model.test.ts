@@ -67,7 +67,7 @@ describe('NetworkModel', () => {
     expect(venueward).to.not.deep.equal(clientward);
   });
 
-  it('outage windows: down inside [start, start + duration) only; overlapping windows merge; onDown runs at each start', () => {
+  it('outage windows: down inside [start, start + duration) only; overlapping windows merge; onDown runs at each start, not for a past one', () => {
     const s = new SimScheduler(T0);
     const m = new NetworkModel(s, {});
     m.scheduleOutage(T0 + 1000, 500);
@@ -87,9 +87,13 @@ describe('NetworkModel', () => {
     const stop = m.onDown(() => seen.push(s.nowMs()));
     s.runUntil(T0 + 2000);
     expect(seen).to.deep.equal([T0 + 1000, T0 + 1400]);
+    m.scheduleOutage(T0 + 500, 1000); // already over: nothing to drop
+    m.scheduleOutage(T0 + 1900, 200); // started 100 ms ago: drop at once
+    s.advance(0);
+    expect(seen).to.deep.equal([T0 + 1000, T0 + 1400, T0 + 2000]);
     stop();
     s.runUntil(T0 + 6000);
-    expect(seen).to.have.length(2);
+    expect(seen).to.have.length(3);
   });
 
   it('hundreds of random, overlapping windows: membership agrees with a plain scan', () => {

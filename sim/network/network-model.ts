@@ -71,6 +71,8 @@ export class NetworkModel implements NetworkConditions {
   scheduleOutage(startMs: number, durationMs: number): void {
     this.outages.add(startMs, durationMs);
     this.scheduler.after(startMs - this.scheduler.nowMs(), () => {
+      // A window already over when scheduled (a start in the past) drops nothing.
+      if (!this.down(this.scheduler.nowMs())) return;
       // Copied: a listener typically unsubscribes (its connection closes) while we iterate.
       for (const fn of [...this.downListeners]) fn();
     });
