@@ -72,7 +72,7 @@ export class NetworkModel implements NetworkConditions {
     this.outages.add(startMs, durationMs);
     this.scheduler.after(startMs - this.scheduler.nowMs(), () => {
       // A window already over when scheduled (a start in the past) drops nothing.
-      if (!this.down(this.scheduler.nowMs())) return;
+      if (this.scheduler.nowMs() >= startMs + durationMs) return;
       // Copied: a listener typically unsubscribes (its connection closes) while we iterate.
       for (const fn of [...this.downListeners]) fn();
     });
