@@ -22,7 +22,7 @@ describe('hot path allocation', function () {
   this.timeout(120_000);
 
   for (const rate of [Infinity, 2e6]) {
-    it(`order source (${rate === Infinity ? 'max' : 'paced'}) -> ring -> checks -> decision -> fill: 2 M orders, zero GCs after warm-up`, () => {
+    it(`order source (${rate === Infinity ? 'max' : 'paced'}) -> ring -> checks -> decision -> fill: 1 M orders, zero GCs after warm-up`, () => {
       const clock = monotonicClock();
       const { universe, instruments, risk } = engineState(32, 3);
       const link = { toWorker: createRingBuffer(4096), fromWorker: createRingBuffer(4096), workerDoorbell: createDoorbell() };
@@ -53,12 +53,12 @@ describe('hot path allocation', function () {
       (globalThis as { gc?: () => void }).gc?.();
       const meter = new GcMeter();
       const before = s[SourceStat.generated];
-      while (s[SourceStat.generated] < before + 2_000_000) step();
+      while (s[SourceStat.generated] < before + 1_000_000) step();
       meter.stop();
       expect(s[SourceStat.duplicates]).to.equal(0);
-      expect(s[SourceStat.accepted]).to.be.greaterThan(1_000_000);
-      expect(workerStatsView(workerStats).f64[WorkerStat.fillsIn]).to.be.greaterThan(1_000_000);
-      expect(meter.count, `${meter.count} GCs over 2 M orders`).to.equal(0);
+      expect(s[SourceStat.accepted]).to.be.greaterThan(500_000);
+      expect(workerStatsView(workerStats).f64[WorkerStat.fillsIn]).to.be.greaterThan(500_000);
+      expect(meter.count, `${meter.count} GCs over 1 M orders`).to.equal(0);
     });
   }
 });
