@@ -2,20 +2,26 @@
  * npm run exchange-sim -- --port 9100 [--keys keys.json] [--host 127.0.0.1]
  *   [--symbols BTCUSDT:60000,ETHUSDT:3000] [--orders-10s 50] [--orders-day 160000]
  *   [--weight-1m 6000] [--seed 1] [--volatility 0.0002] [--step-ms 100]
- *   [--depth-levels 10] [--level-notional 20000] [--profile perfect]
+ *   [--depth-levels 10] [--level-notional 20000] [--profile perfect|good|average|poor|outage]
  *
  * Serves the simulated Binance Spot REST API and WebSocket API (/ws-api/v3)
  * and prints `listening on http://HOST:PORT` once ready. --keys names a JSON
  * array of {apiKey, secretKey} (HMAC-SHA256) or {apiKey, publicKey: PEM}
  * (Ed25519); without it a demo HMAC key is made and printed. A bad flag exits
  * with code 2 naming it; a port that cannot be listened on exits 3.
+ *
+ * Without --profile the network is perfect (no delay, no loss). With one,
+ * every message goes through the seeded network model, and while it runs
+ * lines on stdin change it: `profile poor`, `outage 5000` (ms, from now),
+ * `degraded 3000` (order requests answered 503 -1007).
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { RealScheduler } from '../core/clock/scheduler.js';
 import { createLogger } from '../core/logging/logger.js';
-import { defaultNetworkFactory } from '../sim/exchange/network-hook.js';
+import { NETWORK_PROFILES, networkFor } from '../sim/exchange/network-hook.js';
 import { ExchangeSimServer } from '../sim/exchange/server.js';
 import { KeysFileSchema, symbolFor, VenueOptionsSchema, DEFAULT_SYMBOLS, type ApiKeySpec, type VenueOptionsInput } from '../sim/exchange/sim-options.js';
 import { ExchangeVenue } from '../sim/exchange/venue.js';
@@ -43,7 +49,11 @@ const FLAGS: Record<string, Flag> = {
   'step-ms': { schema: int(1, 3_600_000), accepts: 'price path period in ms, 1 to 3600000', set: (o, v) => (o.stepMs = v) },
   'depth-levels': { schema: int(1, 500), accepts: 'synthetic levels per side, 1 to 500', set: (o, v) => (o.depthLevels = v) },
   'level-notional': { schema: num(1, 1e12), accepts: 'quote value per synthetic level', set: (o, v) => (o.levelNotional = v) },
-  profile: { schema: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/), accepts: 'a network profile name (perfect)', set: (o, v) => (o.profile = v) },
+  profile: {
+    schema: z.string().refine((s) => (NETWORK_PROFILES as readonly string[]).includes(s.toLowerCase())),
+    accepts: NETWORK_PROFILES.join(' | '),
+    set: (o, v) => (o.profile = v),
+  },
 };
 
 function fail(message: string, code = 2): never {
@@ -122,14 +132,10 @@ function parseArgs(argv: string[]) {
 }
 
 const { options, port, host, demo } = parseArgs(process.argv.slice(2));
-let network;
-try {
-  network = defaultNetworkFactory(options.profile, options.seed);
-} catch (e) {
-  fail(`invalid --profile '${options.profile}': ${(e as Error).message}`);
-}
+const clock = new RealScheduler();
+const { conditions, model } = networkFor(options.profile, options.seed, clock);
 const log = createLogger('exchange-sim', 2);
-const venue = new ExchangeVenue(options, new RealScheduler(), network);
+const venue = new ExchangeVenue(options, clock, conditions);
 let server: ExchangeSimServer;
 try {
   server = await ExchangeSimServer.start(venue, { host, port, log });
@@ -144,7 +150,26 @@ if (demo) {
 process.stdout.write(`listening on ${server.url()}\n`);
 log.info({ ws: server.wsUrl(), symbols: options.symbols.map((s) => s.symbol), profile: options.profile }, 'exchange-sim ready');
 
+// Network changes while running (only with a model: the perfect network has nothing to change).
+const rl = createInterface({ input: process.stdin });
+rl.on('line', (line) => {
+  const [cmd, arg] = line.trim().split(/\s+/);
+  if (!cmd) return;
+  if (!model) return void process.stderr.write('exchange-sim: start with --profile to change the network while running\n');
+  const ms = Number(arg);
+  try {
+    if (cmd === 'profile') model.setProfile(arg ?? '');
+    else if ((cmd === 'outage' || cmd === 'degraded') && Number.isFinite(ms) && ms > 0)
+      (cmd === 'outage' ? model.scheduleOutage : model.scheduleDegraded).call(model, clock.nowMs(), ms);
+    else throw new Error(`unknown command '${line.trim()}' (profile NAME | outage MS | degraded MS)`);
+    log.info({ cmd, arg }, 'network changed');
+  } catch (e) {
+    process.stderr.write(`exchange-sim: ${(e as Error).message}\n`);
+  }
+});
+
 const shutdown = async () => {
+  rl.close();
   await server.close();
   process.exit(0);
 };

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { SimScheduler } from '../core/clock/scheduler.js';
 import { MessagePipe } from '../sim/exchange/message-pipe.js';
-import { PERFECT_NETWORK, type MessageFate, type NetworkConditions } from '../sim/exchange/network-hook.js';
+import { PERFECT_NETWORK, type MessageFate, type NetworkConditions } from '../sim/network/conditions.js';
 import { DOC_API_KEY, makeVenue, signedRest } from './fixtures/exchange-venue.js';
 
 describe('exchange-sim network hook', () => {
@@ -28,6 +28,19 @@ describe('exchange-sim network hook', () => {
     pipe.push('after close');
     clock.advance(1000);
     expect(seen).to.have.length(3);
+  });
+
+  it('delivers on each timer even when the clock reads a little before the due time (wall-clock timers do)', () => {
+    const sim = new SimScheduler(0);
+    let skew = 0;
+    const early = { nowMs: () => sim.nowMs() - skew, after: sim.after.bind(sim), cancel: sim.cancel.bind(sim) };
+    const seen: string[] = [];
+    const pipe = new MessagePipe(early, () => ({ delayMs: 10, lost: false }), (t) => seen.push(t));
+    pipe.push('a');
+    pipe.push('b');
+    skew = 0.5;
+    sim.advance(20);
+    expect(seen).to.deep.equal(['a', 'b']);
   });
 
   it('answers order requests 503 -1007 in degraded mode, having executed some of them and not others', () => {

@@ -1,17 +1,22 @@
 /**
  * One direction of one connection under network conditions: each message
- * gets a fate (network-hook.ts); a lost one is dropped, the others are
- * delivered after their delay but never before an earlier message of the
- * same pipe (TCP keeps order: delivery(n) = max(drawn, delivery(n-1))).
+ * gets a fate (sim/network/conditions.ts); a lost one is dropped, the others
+ * are delivered after their delay but never before an earlier message of the
+ * same pipe (InOrderLane: TCP keeps order).
  * With no delay and nothing queued a message is delivered at once, so the
- * perfect network adds no timer hop. Timers come from the Scheduler.
+ * perfect network adds no timer hop. Timers come from the Scheduler; each
+ * timer delivers the oldest message queued, not a message due by the clock:
+ * a wall-clock timer may fire a fraction of a millisecond before its due
+ * time as the high-resolution clock reads it, and a message must not be
+ * left waiting for a timer that already ran.
  */
 import type { Scheduler, TimerId } from '../../core/clock/scheduler.js';
-import type { MessageFate } from './network-hook.js';
+import type { MessageFate } from '../network/conditions.js';
+import { InOrderLane } from '../network/in-order-lane.js';
 
 export class MessagePipe {
-  private readonly queue: { at: number; text: string }[] = [];
-  private last = 0;
+  private readonly queue: string[] = [];
+  private readonly lane = new InOrderLane();
   private readonly timers = new Set<TimerId>();
   private closed = false;
 
@@ -26,16 +31,15 @@ export class MessagePipe {
     const now = this.clock.nowMs();
     const f = this.fate(now);
     if (f.lost) return;
-    const at = Math.max(now + f.delayMs, this.last);
-    this.last = at;
+    const at = this.lane.deliveryTime(now, f.delayMs);
     if (at <= now && this.queue.length === 0) {
       this.deliver(text);
       return;
     }
-    this.queue.push({ at, text });
+    this.queue.push(text);
     const id = this.clock.after(at - now, () => {
       this.timers.delete(id);
-      this.drain();
+      if (!this.closed) this.deliver(this.queue.shift()!);
     });
     this.timers.add(id);
   }
@@ -46,10 +50,5 @@ export class MessagePipe {
     for (const id of this.timers) this.clock.cancel(id);
     this.timers.clear();
     this.queue.length = 0;
-  }
-
-  private drain(): void {
-    const now = this.clock.nowMs();
-    while (!this.closed && this.queue.length > 0 && this.queue[0].at <= now) this.deliver(this.queue.shift()!.text);
   }
 }

@@ -67,7 +67,8 @@ export const VenueOptionsSchema = z.object({
   pongTimeoutMs: z.number().int().min(1).default(60_000),
   /** In degraded mode, the chance that an order answered -1007 was executed all the same. */
   degradedExecuteProbability: z.number().min(0).max(1).default(0.5),
-  profile: z.string().min(1).default('perfect'),
+  /** Network profile (sim/network/profiles.ts); none = the perfect network, no model at all. */
+  profile: z.string().min(1).optional(),
 });
 export type VenueOptions = z.output<typeof VenueOptionsSchema>;
 export type VenueOptionsInput = z.input<typeof VenueOptionsSchema>;

@@ -13,7 +13,7 @@ import { Prng } from '../../core/random/prng.js';
 import { type Endpoint, type EndpointContext } from './endpoints.js';
 import { aheadOfServer, badApiKeyFormat, badSignature, mandatory, outsideRecvWindow, rejectedKey } from './errors.js';
 import { MatchingEngine } from './matching.js';
-import { PERFECT_NETWORK, type NetworkConditions } from './network-hook.js';
+import { PERFECT_NETWORK, type NetworkConditions } from '../network/conditions.js';
 import { executionReport, type Execution, type VenueOrder } from './orders.js';
 import { recvWindowParam, timestampParam, type Params } from './params.js';
 import { RateLimits } from './rate-limits.js';

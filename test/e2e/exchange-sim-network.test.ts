@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { WebSocket } from 'ws';
 import { RealScheduler } from '../../core/clock/scheduler.js';
-import type { NetworkConditions } from '../../sim/exchange/network-hook.js';
+import type { NetworkConditions } from '../../sim/network/conditions.js';
 import { ExchangeSimServer } from '../../sim/exchange/server.js';
 import { hmacHex } from '../../sim/exchange/signature.js';
 import { symbolFor, VenueOptionsSchema } from '../../sim/exchange/sim-options.js';

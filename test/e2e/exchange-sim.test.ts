@@ -27,7 +27,7 @@ const ed = generateKeyPairSync('ed25519');
 const ED = { apiKey: 'e2eEdKey00000000000000000000001', publicKey: ed.publicKey.export({ type: 'spki', format: 'pem' }).toString(), account: HMAC.apiKey };
 
 function startSim(args: string[]): Promise<{ proc: ChildProcess; base: string; out: string[] }> {
-  const proc = spawn(process.execPath, [entry, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [entry, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   const out: string[] = [];
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no 'listening on' line: ${out.join('')}`)), 20_000);
@@ -97,6 +97,22 @@ describe('exchange-sim over real sockets', function () {
     const help = spawnSync(process.execPath, [entry, '--help'], { encoding: 'utf8', timeout: 20_000 });
     expect(help.status).to.equal(0);
     expect(help.stdout).to.include('--orders-10s');
+  });
+
+  it('runs a network profile and takes an outage typed on stdin: open connections dropped, new ones refused', async () => {
+    const net = await startSim(['--port', '0', '--profile', 'good', '--seed', '5']);
+    try {
+      const wsUrl = `${net.base.replace('http', 'ws')}/ws-api/v3`;
+      const c = await wsClient(wsUrl);
+      expect((await c.call('time')).status).to.equal(200);
+      const closed = new Promise((r) => c.ws.once('close', r));
+      net.proc.stdin!.write('outage 3000\n');
+      await closed;
+      const refused = new WebSocket(wsUrl);
+      await new Promise((resolve) => refused.once('error', resolve));
+    } finally {
+      net.proc.kill('SIGTERM');
+    }
   });
 
   it('trades through @binance/connector over REST: place, list, query, cancel, with the venue headers', async () => {
