@@ -14,6 +14,7 @@ import { type Endpoint, type EndpointContext } from './endpoints.js';
 import { aheadOfServer, badApiKeyFormat, badSignature, mandatory, outsideRecvWindow, rejectedKey } from './errors.js';
 import { MatchingEngine } from './matching.js';
 import { PERFECT_NETWORK, type NetworkConditions } from '../network/conditions.js';
+import type { SessionOpener } from '../network/memory-link.js';
 import { executionReport, type Execution, type VenueOrder } from './orders.js';
 import { recvWindowParam, timestampParam, type Params } from './params.js';
 import { RateLimits } from './rate-limits.js';
@@ -22,7 +23,7 @@ import { KeyStore, type ApiKey } from './signature.js';
 import type { VenueOptions } from './sim-options.js';
 import { WsSession, type VenuePeer, type VenueSession } from './ws-api.js';
 
-export class ExchangeVenue {
+export class ExchangeVenue implements SessionOpener {
   readonly engine: MatchingEngine;
   readonly limits: RateLimits;
   readonly keys: KeyStore;

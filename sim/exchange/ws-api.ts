@@ -15,21 +15,11 @@ import { WS_METHODS, checkParams, type Endpoint } from './endpoints.js';
 import { mandatory, rejectedKey, unauthorized, unknownError, VenueError } from './errors.js';
 import { optional, wsParams, type Params } from './params.js';
 import { wsSignaturePayload } from './signature.js';
+import type { VenuePeer, VenueSession } from '../network/memory-link.js';
 import type { ExchangeVenue } from './venue.js';
 
-/** The transport's side of a connection. `ping` sends a ping frame (the venue's keepalive). */
-export interface VenuePeer {
-  send(text: string): void;
-  close(code: number, reason: string): void;
-  ping?(): void;
-  readonly ip: string;
-}
-
-export interface VenueSession {
-  receive(text: string): void;
-  pong(): void;
-  closed(): void;
-}
+// One definition of a connection's two sides, shared with the in-memory link (sim/network/memory-link.ts).
+export type { VenuePeer, VenueSession };
 
 const SESSION_METHODS = ['session.logon', 'session.status', 'session.logout', 'userDataStream.subscribe', 'userDataStream.unsubscribe'];
 
