@@ -153,6 +153,10 @@ export function assembleEngine(opts: EngineOptions, clock: MonotonicClock, logLe
           instruments,
           url: '',
           tif: opts.exchange.tif,
+          keys: {},
+          // The simulator runs with the engine's (lifted) limits; a real venue's ORDERS 50 / 10 s, with room to spare.
+          ordersPerWindow: opts.exchange.kind === 'sim' ? 1e9 : 45,
+          orderWindowMs: 10_000,
           logFd,
           logLevel,
         };

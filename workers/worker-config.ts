@@ -88,6 +88,11 @@ export interface GatewayConfig {
   /** The venue's WebSocket API URL; set by main once the venue is known (the simulator's port). */
   url: string;
   tif: TimeInForce;
+  /** Key material as the gateway reads it (core/gateway/api-keys.ts: BOT4_API_KEY... variables); never logged. */
+  keys: Record<string, string | undefined>;
+  /** The gateway's own order budget: at most this many orders per window (under the venue's ORDERS limit). */
+  ordersPerWindow: number;
+  orderWindowMs: number;
   logFd: 1 | 2;
   logLevel: string;
 }
