@@ -5,7 +5,7 @@
  * TypeScript kernel, said once by the caller at start.
  */
 import { readFileSync } from 'node:fs';
-import { ScalarKernel, type CorrelationKernel } from './correlation-kernels.js';
+import { NaiveKernel, ScalarKernel, type CorrelationKernel, type KernelName } from './correlation-kernels.js';
 
 export type WasmBuild = 'simd' | 'scalar';
 
@@ -66,6 +66,19 @@ export class WasmKernel implements CorrelationKernel {
 }
 
 /** The pool's kernel: WASM SIMD when `simd()` says the runtime has it, else the scalar TypeScript one. */
-export function bestKernel(simd: () => boolean = wasmSimdSupported): CorrelationKernel {
-  return simd() ? new WasmKernel('simd') : new ScalarKernel();
+export function bestKernelName(simd: () => boolean = wasmSimdSupported): 'wasm-simd' | 'ts-scalar' {
+  return simd() ? 'wasm-simd' : 'ts-scalar';
+}
+
+export function createKernel(name: KernelName): CorrelationKernel {
+  switch (name) {
+    case 'wasm-simd':
+      return new WasmKernel('simd');
+    case 'wasm-scalar':
+      return new WasmKernel('scalar');
+    case 'ts-scalar':
+      return new ScalarKernel();
+    case 'ts-naive':
+      return new NaiveKernel();
+  }
 }
