@@ -179,8 +179,8 @@ export class ReturnsReader extends ReturnsWindowView {
 
   /**
    * Copies symbol s's returns of slots endSlot - n + 1 .. endSlot into out[at .. at + n):
-   * 0 for slots after its newest sample (no tick since: no move) and for slots at or before its
-   * first mid. False when the copy overlapped a sample, or when the symbol has moved so far past
+   * 0 for slots after its newest sample (no tick since: no move); slots at or before its first
+   * mid read 0 too, as they were never written (the buffer starts zeroed). False when the copy overlapped a sample, or when the symbol has moved so far past
    * endSlot that some of those slots were overwritten: the caller picks a new endSlot and retries.
    * Needs n <= N.
    */
@@ -193,12 +193,11 @@ export class ReturnsReader extends ReturnsWindowView {
     const v1 = Atomics.load(this.i32, seqAt);
     if ((v1 & 1) !== 0) return false;
     const last = f[c + LAST_SLOT];
-    const first = f[c + FIRST_SLOT];
     const start = endSlot - n + 1;
     if (start <= last - N) return false;
     for (let k = 0; k < n; k++) {
       const slot = start + k;
-      out[at + k] = slot > last || slot <= first ? 0 : f[data + (slot % N)];
+      out[at + k] = slot > last ? 0 : f[data + (slot % N)];
     }
     return Atomics.load(this.i32, seqAt) === v1;
   }
