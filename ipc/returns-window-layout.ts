@@ -111,6 +111,10 @@ abstract class ReturnsWindowView {
   }
 }
 
+/** sample()'s scratch argument: [mid, nowNs]. */
+export const SAMPLE_MID = 0;
+export const SAMPLE_NOW_NS = 1;
+
 /** The owning worker's side: one call per tick (or per batch) with the symbol's reference mid. */
 export class ReturnsWriter extends ReturnsWindowView {
   private readonly sampleNs: number;
@@ -121,14 +125,17 @@ export class ReturnsWriter extends ReturnsWindowView {
   }
 
   /**
-   * Samples symbol s's mid at `nowNs` (shared monotonic clock): a no-op unless a new slot
-   * began since its last sample. Ignores a mid that is not a positive finite number.
+   * Samples symbol s's mid at[SAMPLE_MID] taken at at[SAMPLE_NOW_NS] (shared monotonic clock):
+   * a no-op unless a new slot began since its last sample. Ignores a mid that is not a positive
+   * finite number. The two doubles travel in a scratch array, not as arguments: doubles passed
+   * to a call V8 does not inline are boxed (a heap number each), and this runs per tick.
    * Allocation-free. The caller must own s (one writer per symbol).
    */
-  sample(s: number, mid: number, nowNs: number): void {
+  sample(s: number, at: Float64Array): void {
+    const mid = at[SAMPLE_MID];
     const c = s * this.strideF64;
     const f = this.f64;
-    const slot = Math.floor(nowNs / this.sampleNs);
+    const slot = Math.floor(at[SAMPLE_NOW_NS] / this.sampleNs);
     const last = f[c + LAST_SLOT];
     if (slot <= last || !(mid > 0 && mid < Infinity)) return;
     const seqAt = c << 1;

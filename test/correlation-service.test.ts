@@ -9,9 +9,10 @@ import pino from 'pino';
 import { SimScheduler } from '../core/clock/scheduler.js';
 import { NaiveKernel } from '../core/portfolio/correlation-kernels.js';
 import { Prng } from '../core/random/prng.js';
-import { CorrelationService } from '../engine/portfolio/correlation-service.js';
+import { correlationOptionsSchema } from '../core/portfolio/correlation-options.js';
+import { CorrelationService, createCorrelationBuffers } from '../engine/portfolio/correlation-service.js';
 import { CovarianceView } from '../ipc/covariance-layout.js';
-import { ReturnsWriter } from '../ipc/returns-window-layout.js';
+import { ReturnsWriter, SAMPLE_MID, SAMPLE_NOW_NS } from '../ipc/returns-window-layout.js';
 
 const SYMBOLS = 3;
 const WINDOW = 32;
@@ -24,10 +25,15 @@ describe('correlation service', () => {
   it('without WASM SIMD says so once, computes on the scalar TypeScript kernel and publishes the right matrix', async function () {
     this.timeout(10_000);
     const lines: string[] = [];
-    const service = new CorrelationService(
-      { window: WINDOW, sampleMs: 1, minPoints: 8 },
-      { symbols: SYMBOLS, logger: capturingLogger(lines), engineCores: [0, 1], cores: 2, scheduler: new SimScheduler(), simd: () => false },
-    );
+    const options = correlationOptionsSchema.parse({ window: WINDOW, sampleMs: 1, minPoints: 8 });
+    const service = new CorrelationService(options, {
+      ...createCorrelationBuffers(SYMBOLS, options),
+      logger: capturingLogger(lines),
+      engineCores: [0, 1],
+      cores: 2,
+      scheduler: new SimScheduler(),
+      simd: () => false,
+    });
     try {
       const init = await service.start();
       expect(init.kernel).to.equal('ts-scalar');
@@ -36,6 +42,7 @@ describe('correlation service', () => {
 
       // Mids on slots 0..40 (one per ms); the window keeps the last 32 returns.
       const writer = new ReturnsWriter(service.returns);
+      const at = new Float64Array(2);
       const rnd = new Prng(5);
       const mids = [100, 2000, 30];
       const returns: number[][] = [[], [], []];
@@ -45,7 +52,9 @@ describe('correlation service', () => {
           const next = mids[s] * Math.exp(0.01 * ((s - 1) * common + rnd.next() - 0.5));
           if (slot > 0) returns[s].push(Math.log(next / mids[s]));
           mids[s] = next;
-          writer.sample(s, mids[s], slot * 1e6);
+          at[SAMPLE_MID] = mids[s];
+          at[SAMPLE_NOW_NS] = slot * 1e6;
+          writer.sample(s, at);
         }
       }
       const round = await service.recompute();
@@ -71,8 +80,9 @@ describe('correlation service', () => {
   });
 
   it('refuses a bad option by name', () => {
-    const deps = { symbols: 2, logger: capturingLogger([]), engineCores: [0] };
+    const deps = { ...createCorrelationBuffers(2, correlationOptionsSchema.parse({})), logger: capturingLogger([]), engineCores: [0] };
     expect(() => new CorrelationService({ window: 1 }, deps)).to.throw(/window/);
     expect(() => new CorrelationService({ window: 10, minPoints: 20 }, deps)).to.throw(/minPoints/);
+    expect(() => new CorrelationService({ window: 500 }, deps)).to.throw(/do not match/);
   });
 });

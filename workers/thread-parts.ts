@@ -21,7 +21,7 @@ import { workerStatsView } from '../ipc/worker-stats-layout.js';
 import { EngineLoop } from './engine-loop.js';
 import type { EngineWorkerConfig, OrderSourceConfig } from './worker-config.js';
 
-export type EngineLoopParts = Pick<EngineWorkerConfig, 'workerId' | 'links' | 'stats' | 'instruments' | 'maxBatch' | 'liveOrderCapacity' | 'risk' | 'positions' | 'wait'>;
+export type EngineLoopParts = Pick<EngineWorkerConfig, 'workerId' | 'links' | 'stats' | 'instruments' | 'maxBatch' | 'liveOrderCapacity' | 'risk' | 'positions' | 'wait' | 'returns'>;
 
 export function buildEngineLoop(cfg: EngineLoopParts, clock: MonotonicClock): EngineLoop {
   const inputs = cfg.links.map((l) => {
@@ -38,7 +38,7 @@ export function buildEngineLoop(cfg: EngineLoopParts, clock: MonotonicClock): En
     workerId: cfg.workerId,
     maxBatch: cfg.maxBatch,
     liveOrderCapacity: cfg.liveOrderCapacity,
-  }, cfg.risk, cfg.positions);
+  }, cfg.risk, cfg.positions, cfg.returns);
 }
 
 export type OrderSourceParts = Omit<OrderSourceConfig, 'core' | 'doorbell' | 'warmUp' | 'logFd' | 'logLevel'>;

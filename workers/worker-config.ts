@@ -62,6 +62,8 @@ export interface EngineWorkerConfig extends ThreadConfig {
   risk: RiskBuffers;
   /** The position board (core/risk/position-board.ts): this worker writes its symbols' rows. */
   positions: SharedArrayBuffer;
+  /** With --correlation on: the rolling returns (ipc/returns-window-layout.ts) it samples its symbols' mids into. */
+  returns?: SharedArrayBuffer;
 }
 
 /** What main hands an order source at start (workerData). */

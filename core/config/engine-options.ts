@@ -15,6 +15,7 @@ import { WAIT_STRATEGIES, type WaitStrategyName } from '../../ipc/wait-strategy.
 import type { BurstPattern } from '../generator/rate-schedule.js';
 import { DEFAULT_LOAD, reservedSymbols } from '../generator/order-generator.js';
 import { defaultCores, defaultThreads } from './thread-defaults.js';
+import { correlationOptionsSchema, type CorrelationOptions } from '../portfolio/correlation-options.js';
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z
@@ -111,6 +112,7 @@ export const OPTION_SPECS = {
   'seq-check': { schema: z.enum(['contiguous', 'monotonic']), accepts: 'contiguous|monotonic', help: "feed sequence check: any jump is a gap (default; the simulator, Coinbase), or only repeats and regressions (real Binance bookTicker 'u')" },
   'stale-ms': { schema: int(10, 600_000), accepts: 'milliseconds from 10 to 600000', help: 'feed silence after which its reference prices are stale (default 2000)' },
   'state-dir': { schema: z.string().min(1), accepts: 'a directory (created if missing)', help: 'where state.json keeps the trading day\'s realized PnL, the trading mode and a kill across restarts (default ./state)' },
+  correlation: { schema: z.enum(['on', 'off']), accepts: 'on|off', help: 'rolling returns per symbol and a covariance/correlation matrix recomputed every 100 ms on a pool thread (WASM SIMD), window 1000 returns sampled every 100 ms (default off)' },
   help: { schema: z.literal('true'), accepts: 'no value (or -h)', help: 'print this help' },
 } satisfies Record<string, OptionSpec>;
 
@@ -152,6 +154,8 @@ export interface EngineOptions {
   limits: { path: string; initial: { config: LimitsConfig; text: string }; unused: string[] };
   /** Directory of the state file (engine/state-file.ts), read at start and written as the state changes. */
   stateDir: string;
+  /** The correlation engine (engine/portfolio/correlation-service.ts), when --correlation on. */
+  correlation?: CorrelationOptions;
 }
 
 export class OptionError extends Error {}
@@ -262,6 +266,7 @@ export function parseEngineOptions(argv: readonly string[], machineCores: number
     stateDir: (get('state-dir') as string | undefined) ?? 'state',
     feed,
     orders,
+    correlation: get('correlation') === 'on' ? correlationOptionsSchema.parse({}) : undefined,
   };
 }
 

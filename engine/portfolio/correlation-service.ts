@@ -1,7 +1,7 @@
 /**
- * The correlation engine as the engine sees it (issue 11): it owns the two
- * shared buffers (the returns windows the risk workers sample into, the
- * covariance matrix they read), and a piscina pool of one thread that
+ * The correlation engine as the engine sees it (issue 11): over the two shared
+ * buffers (the returns windows the risk workers sample into, the covariance
+ * matrix they read), a piscina pool of one thread that
  * recomputes and publishes the matrix every recomputeMs, off the hot path.
  *
  * One thread, not more: the publisher is the seqlock's single writer, and a
@@ -12,39 +12,35 @@
  * else at nice 19 (workers/correlation-task.ts); start() says which, once,
  * and says so too when the runtime has no WASM SIMD (scalar TypeScript kernel).
  *
- * Wiring (the lead's): give `returns` to the workers (ReturnsWriter.sample for
- * each tick of a symbol they own) and `covariance` to whoever reads the matrix
- * (CovarianceView); start() after the workers are pinned, stop() before exit.
+ * Wiring (engine/engine.ts with --correlation on): the assembly makes the
+ * buffers (createCorrelationBuffers), the workers sample their symbols' mids
+ * into `returns` (workers/engine-loop.ts), whoever reads the matrix attaches a
+ * CovarianceView to `covariance`; start() once the workers are pinned, stop()
+ * at shutdown.
  */
 import { Piscina } from 'piscina';
-import { z } from 'zod';
 import type { Logger } from '../../core/logging/logger.js';
 import { RealScheduler, type Scheduler, type TimerId } from '../../core/clock/scheduler.js';
 import type { RoundResult } from '../../core/portfolio/correlation-round.js';
 import { bestKernelName, wasmSimdSupported } from '../../core/portfolio/wasm-kernel.js';
 import { machineCores } from '../../core/affinity/cpu-affinity.js';
-import { createCovarianceMatrix } from '../../ipc/covariance-layout.js';
-import { createReturnsWindow } from '../../ipc/returns-window-layout.js';
+import { correlationOptionsSchema, type CorrelationOptions } from '../../core/portfolio/correlation-options.js';
+import { attachCovarianceMatrix, createCovarianceMatrix } from '../../ipc/covariance-layout.js';
+import { attachReturnsWindow, createReturnsWindow } from '../../ipc/returns-window-layout.js';
 import type { CorrelationTaskData, InitResult } from '../../core/portfolio/correlation-pool-protocol.js';
 
-export const correlationOptionsSchema = z
-  .object({
-    /** Log returns kept per symbol (N). */
-    window: z.number().int().min(2).max(100_000).default(1000),
-    /** One return per symbol per this many ms, sampled from the reference mid. */
-    sampleMs: z.number().int().min(1).max(3_600_000).default(100),
-    /** The pool recomputes and publishes the matrix this often. */
-    recomputeMs: z.number().int().min(1).max(3_600_000).default(100),
-    /** Fewest returns per symbol before the first matrix is published. */
-    minPoints: z.number().int().min(2).default(30),
-  })
-  .strict()
-  .refine((o) => o.minPoints <= o.window, { message: 'minPoints must not exceed window', path: ['minPoints'] });
-
-export type CorrelationOptions = z.infer<typeof correlationOptionsSchema>;
+/** The two shared buffers, made by the engine's assembly (or a test) before any thread starts. */
+export function createCorrelationBuffers(symbols: number, o: CorrelationOptions): { returns: SharedArrayBuffer; covariance: SharedArrayBuffer } {
+  return {
+    returns: createReturnsWindow({ symbols, window: o.window, sampleMs: o.sampleMs }),
+    covariance: createCovarianceMatrix({ symbols, window: o.window, sampleMs: o.sampleMs }),
+  };
+}
 
 export interface CorrelationServiceDeps {
-  symbols: number;
+  /** From createCorrelationBuffers with the same options. */
+  returns: SharedArrayBuffer;
+  covariance: SharedArrayBuffer;
   logger: Logger;
   /** Every core an engine thread (main, sources, workers) is pinned to; the pool avoids them. */
   engineCores: readonly number[];
@@ -86,9 +82,13 @@ export class CorrelationService {
     private readonly deps: CorrelationServiceDeps,
   ) {
     this.options = correlationOptionsSchema.parse(options);
-    const { window, sampleMs } = this.options;
-    this.returns = createReturnsWindow({ symbols: deps.symbols, window, sampleMs });
-    this.covariance = createCovarianceMatrix({ symbols: deps.symbols, window, sampleMs });
+    const g = attachReturnsWindow(deps.returns);
+    const c = attachCovarianceMatrix(deps.covariance);
+    if (g.window !== this.options.window || g.sampleMs !== this.options.sampleMs || c.symbols !== g.symbols) {
+      throw new RangeError(`correlation buffers (${g.symbols} symbols x ${g.window} every ${g.sampleMs} ms, matrix ${c.symbols}) do not match the options`);
+    }
+    this.returns = deps.returns;
+    this.covariance = deps.covariance;
     this.scheduler = deps.scheduler ?? new RealScheduler();
     this.kernel = bestKernelName(deps.simd ?? wasmSimdSupported);
   }
