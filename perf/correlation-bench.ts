@@ -11,14 +11,17 @@
  * 2 ms each, after warm-up. Targets (issue 11): 50x50x1000 at most 250 µs with SIMD, and
  * SIMD at least 2x the best scalar. The reference report claims 24.3 ms (AVX2) and 78.4 ms
  * (scalar) for 50x50, 1.1 / 3.2 ms for 10x10, 297 / 892 ns for a single correlation.
- * Last, the f64x2 instructions in each built module are counted (binaryen's disassembly),
+ * Then the f64x2 instructions in each built module are counted (binaryen's disassembly),
  * as the reference report checked its binary with objdump.
+ * With --e2e (off by default: about a minute): the engine's paced p99 with and without the
+ * pool (perf/correlation-e2e.ts; --e2e-rate 100000, --e2e-seconds 10, --e2e-pairs 2).
  */
 import binaryen from 'binaryen';
 import { readFileSync } from 'node:fs';
 import type { CorrelationKernel, KernelName } from '../core/portfolio/correlation-kernels.js';
 import { createKernel, wasmModulePath, wasmSimdSupported, type WasmBuild } from '../core/portfolio/wasm-kernel.js';
 import { Prng } from '../core/random/prng.js';
+import { poolInterference } from './correlation-e2e.js';
 import { machineInfo, median, percentile, timeRatio, type BenchReport, type BenchResult } from './bench-report.js';
 
 const KERNELS: readonly KernelName[] = ['ts-naive', 'ts-scalar', 'wasm-scalar', 'wasm-simd'];
@@ -108,6 +111,11 @@ export async function run(args: string[]): Promise<BenchReport> {
   for (const build of ['simd', 'scalar'] as const) {
     const c = countSimd(build);
     results.push({ name: `f64x2 instructions in correlation-${build}.wasm`, unit: 'count', median: c.f64x2, runs: 1, note: `${c.v128} SIMD in all${c.ops ? `: ${c.ops}` : ''}` });
+  }
+  if (args.includes('--e2e')) {
+    const e2e = await poolInterference(arg(args, 'e2e-rate', 100_000), arg(args, 'e2e-seconds', 10), arg(args, 'e2e-pairs', 2));
+    results.push(...e2e.results);
+    ratios.e2e_p99_on_over_off = Number(e2e.ratio.toPrecision(3));
   }
   return { suite: 'correlation', machine: machineInfo(), results, ratios };
 }
