@@ -69,6 +69,7 @@ export function assembleEngine(opts: EngineOptions, clock: MonotonicClock, logLe
     liveOrderCapacity: opts.liveOrders,
     seed: opts.seed,
     load,
+    returnsWindow: opts.correlation?.window,
   };
 
   const workerDoorbells = Array.from({ length: opts.workers }, () => createDoorbell());

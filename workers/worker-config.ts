@@ -28,6 +28,8 @@ export interface WarmUpSpec {
   liveOrderCapacity: number;
   seed: number;
   load: LoadMix;
+  /** With --correlation on: the returns window N; warm-up samples every tick into a scratch window of 1 ms slots. */
+  returnsWindow?: number;
 }
 
 export interface LoadMix {
