@@ -155,7 +155,7 @@ export class CovarianceView extends CovarianceBuffers {
     return Atomics.load(this.i32, PUBLISHED);
   }
 
-  /** Copies one consistent covariance into out (M*M); its version, or -1 when none is published yet or the copy was torn (retry later). */
+  /** Copies one consistent covariance into out (at least M*M long); its version, or -1 when none is published yet or the copy was torn (retry later). */
   readCovariance(out: Float64Array): number {
     return this.read(this.cov, out);
   }

@@ -25,7 +25,8 @@
  *   lastMid   the mid sampled at lastSlot (NaN before the first).
  *   returns   ln(mid_k / mid_prev) of slot k at index k % N. Slots a symbol had no tick in
  *             hold 0 (its mid did not move as far as the engine knows), so the returns of
- *             slot k of every symbol are the same period and column k of the matrix lines up.
+ *             slot k of every symbol are the same period and column k of the matrix lines up;
+ *             the first tick after a silence carries the whole move since in its own slot.
  *   All fields after seq: the owning worker, plain stores between the two seq stores.
  *
  * One writer per symbol, so seq needs no CAS. Each symbol's block starts on its

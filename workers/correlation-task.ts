@@ -3,7 +3,8 @@
  * starts one). At load it steps out of the engine's way, as workerData says: pinned to a
  * core no engine thread uses, or, with no such core (or a refused pin), at the lowest
  * priority (nice 19) so the kernel's milliseconds yield to any pinned worker sharing its
- * core. Then it builds the kernel the service chose. Tasks: 'init' answers what it did (the service
+ * core. Then it builds the kernel the service chose (the scalar TypeScript one, said in
+ * the answer to 'init', if that cannot be built). Tasks: 'init' answers what it did (the service
  * says it once at start); 'round' recomputes and publishes one matrix (core/portfolio/
  * correlation-round.ts). A crash in a round rejects that task only; piscina replaces a
  * dead thread, which runs this set-up again.
@@ -14,6 +15,7 @@ import { currentTid, pinThreadToCore } from '../core/affinity/cpu-affinity.js';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
 import { CorrelationRound, type RoundResult } from '../core/portfolio/correlation-round.js';
 import type { CorrelationTaskData, InitResult, Placement } from '../core/portfolio/correlation-pool-protocol.js';
+import { ScalarKernel, type CorrelationKernel, type KernelName } from '../core/portfolio/correlation-kernels.js';
 import { createKernel } from '../core/portfolio/wasm-kernel.js';
 
 /** The lowest scheduling priority Linux gives a thread. */
@@ -38,11 +40,20 @@ function place(core: number): Placement {
 
 const data = workerData as CorrelationTaskData;
 const placement = place(data.core);
-const kernel = createKernel(data.kernel);
+/** The service's kernel, or the scalar TypeScript one when it cannot be built (a .wasm missing: `npm run build` not run). */
+function buildKernel(name: KernelName): { kernel: CorrelationKernel; fallback?: string } {
+  try {
+    return { kernel: createKernel(name) };
+  } catch (e) {
+    return { kernel: new ScalarKernel(), fallback: `${name} unavailable (${(e as Error).message})` };
+  }
+}
+
+const { kernel, fallback } = buildKernel(data.kernel);
 const round = new CorrelationRound(data.returns, data.covariance, kernel, data.minPoints);
 const clock = monotonicClock();
 
 export default function task(op: 'init' | 'round'): InitResult | RoundResult {
-  if (op === 'init') return { kernel: kernel.name, placement };
+  if (op === 'init') return { kernel: kernel.name, placement, ...(fallback ? { fallback } : {}) };
   return round.run(clock.nowNs());
 }

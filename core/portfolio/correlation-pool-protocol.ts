@@ -22,4 +22,6 @@ export type Placement = { mode: 'pinned'; core: number } | { mode: 'nice'; nice:
 export interface InitResult {
   kernel: KernelName;
   placement: Placement;
+  /** Why the thread runs another kernel than the one asked for (its module could not be loaded). */
+  fallback?: string;
 }

@@ -119,6 +119,7 @@ export class CorrelationService {
       workerData,
     });
     const init = (await this.pool.run('init')) as InitResult;
+    if (init.fallback) log.warn({ kernel: init.kernel }, `correlation: ${init.fallback}; on the scalar TypeScript kernel`);
     const p = init.placement;
     if (p.mode === 'pinned') log.info({ kernel: init.kernel, core: p.core }, `correlation pool: kernel ${init.kernel}, pinned to core ${p.core} (no engine thread there)`);
     else log.warn({ kernel: init.kernel, nice: p.nice }, `correlation pool: kernel ${init.kernel}, at nice ${p.nice} (${p.reason})`);
