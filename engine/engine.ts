@@ -287,7 +287,7 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
       heartbeatsEchoed: Array.from(heartbeat.echoed),
       risk: riskLine(risk, breakerWatcher),
       positions: positions.snapshot().totals,
-      ...(correlation ? { correlation: { kernel: correlation.kernel, ...correlation.stats() } } : {}),
+      ...(correlation ? { correlation: correlation.stats() } : {}),
       ...(marketFeed ? { feed: marketFeed.stats.snapshot() } : {}),
       ...(fatal ? { fatal } : {}),
     });

@@ -73,7 +73,7 @@ describe('correlation service', () => {
         expect(corr[k]).to.be.closeTo(naive.corr[k], 1e-12);
         expect(cov[k]).to.be.closeTo(naive.cov[k], 1e-15);
       }
-      expect(service.stats()).to.include({ rounds: 1, published: 1, failed: 0 });
+      expect(service.stats()).to.include({ kernel: 'ts-scalar', rounds: 1, published: 1, failed: 0 });
     } finally {
       await service.stop();
     }

@@ -28,6 +28,7 @@ import { correlationOptionsSchema, type CorrelationOptions } from '../../core/po
 import { attachCovarianceMatrix, createCovarianceMatrix } from '../../ipc/covariance-layout.js';
 import { attachReturnsWindow, createReturnsWindow } from '../../ipc/returns-window-layout.js';
 import type { CorrelationTaskData, InitResult } from '../../core/portfolio/correlation-pool-protocol.js';
+import type { KernelName } from '../../core/portfolio/correlation-kernels.js';
 
 /** The two shared buffers, made by the engine's assembly (or a test) before any thread starts. */
 export function createCorrelationBuffers(symbols: number, o: CorrelationOptions): { returns: SharedArrayBuffer; covariance: SharedArrayBuffer } {
@@ -51,6 +52,8 @@ export interface CorrelationServiceDeps {
 }
 
 export interface CorrelationStats {
+  /** The kernel the pool thread runs (the chosen one, or ts-scalar where that could not be loaded). */
+  kernel: KernelName;
   rounds: number;
   published: number;
   warming: number;
@@ -68,9 +71,10 @@ export class CorrelationService {
   readonly returns: SharedArrayBuffer;
   /** ipc/covariance-layout.ts: the pool's publisher, everyone's CovarianceView. */
   readonly covariance: SharedArrayBuffer;
+  /** The kernel chosen for this runtime (stats().kernel: the one the pool thread runs). */
   readonly kernel: 'wasm-simd' | 'ts-scalar';
   private readonly scheduler: Scheduler;
-  private readonly counters: CorrelationStats = { rounds: 0, published: 0, warming: 0, torn: 0, failed: 0, overruns: 0, lastComputeMs: NaN };
+  private readonly counters: CorrelationStats;
   private pool: Piscina | undefined;
   private timer: TimerId | undefined;
   private inFlight: Promise<RoundResult | undefined> | undefined;
@@ -91,6 +95,7 @@ export class CorrelationService {
     this.covariance = deps.covariance;
     this.scheduler = deps.scheduler ?? new RealScheduler();
     this.kernel = bestKernelName(deps.simd ?? wasmSimdSupported);
+    this.counters = { kernel: this.kernel, rounds: 0, published: 0, warming: 0, torn: 0, failed: 0, overruns: 0, lastComputeMs: NaN };
   }
 
   /** The pool core: the first core no engine thread uses, or -1. */
@@ -119,6 +124,7 @@ export class CorrelationService {
       workerData,
     });
     const init = (await this.pool.run('init')) as InitResult;
+    this.counters.kernel = init.kernel;
     if (init.fallback) log.warn({ kernel: init.kernel }, `correlation: ${init.fallback}; on the scalar TypeScript kernel`);
     const p = init.placement;
     if (p.mode === 'pinned') log.info({ kernel: init.kernel, core: p.core }, `correlation pool: kernel ${init.kernel}, pinned to core ${p.core} (no engine thread there)`);
@@ -152,7 +158,8 @@ export class CorrelationService {
       },
       (e: unknown) => {
         s.failed++;
-        this.deps.logger.error({ err: e }, 'correlation round failed');
+        // The 1st, 2nd, 4th, 8th... failure: a fault that persists must not write a line every round.
+        if ((s.failed & (s.failed - 1)) === 0) this.deps.logger.error({ err: e, failed: s.failed }, 'correlation round failed');
         return undefined;
       },
     );
