@@ -6,6 +6,7 @@
  * Links (each a pair of SPSC rings, workers/worker-config.ts):
  *   main -> worker w       feed ticks, stale markers, heartbeats, shutdown; echoes back
  *   source s -> worker w   the source's ticks, orders and fills; decisions back
+ *   gateway <-> worker w   with --exchange sim|URL: accepted orders to the gateway, the venue's executions back
  * so every ring has one writer thread and one reader thread, and main touches
  * no per-order frame.
  */
@@ -23,7 +24,8 @@ import { createInstrumentTable } from '../ipc/instrument-table-layout.js';
 import { createSourceStats } from '../ipc/source-stats-layout.js';
 import { createRingBuffer } from '../ipc/spsc-ring.js';
 import { createWorkerStats } from '../ipc/worker-stats-layout.js';
-import type { EngineWorkerConfig, LinkBuffers, OrderSourceConfig, WarmUpSpec } from '../workers/worker-config.js';
+import type { EngineWorkerConfig, GatewayConfig, LinkBuffers, OrderSourceConfig, WarmUpSpec } from '../workers/worker-config.js';
+import { createGatewayStats } from '../ipc/gateway-stats-layout.js';
 import { symbolsOfSource } from './topology.js';
 
 /** Synthetic orders each thread runs through the order path before traffic. */
@@ -39,6 +41,8 @@ export interface EngineAssembly {
   positions: SharedArrayBuffer;
   /** main -> worker w links. */
   mainLinks: LinkBuffers[];
+  /** With --exchange sim|URL: the gateway thread's config (its venue URL filled in once the venue is up). */
+  gatewayConfig?: GatewayConfig;
   workerConfigs: EngineWorkerConfig[];
   sourceConfigs: OrderSourceConfig[];
   /** Feed mode: the mid per symbol that main keeps from the feed and sources price orders off. */
@@ -49,7 +53,12 @@ export interface EngineAssembly {
 
 export function assembleEngine(opts: EngineOptions, clock: MonotonicClock, logLevel: string): EngineAssembly {
   // With a feed, the universe is the subscribed symbols (id = position in --subscribe) and ticks come from it.
-  const instruments = opts.feed ? feedUniverse(opts.feed.subscribe, opts.seed) : buildUniverse(opts.symbols, opts.seed);
+  // A scenario brings its own instruments (copies: the halted one is marked below).
+  const instruments = opts.feed
+    ? feedUniverse(opts.feed.subscribe, opts.seed)
+    : opts.scripted
+      ? opts.scripted.instruments.map((i) => ({ ...i }))
+      : buildUniverse(opts.symbols, opts.seed);
   const { halted } = reservedSymbols(instruments.length, opts.feed !== undefined);
   if (halted >= 0) instruments[halted].trading = false;
   const instrumentTable = createInstrumentTable(instruments.length);
@@ -59,7 +68,8 @@ export function assembleEngine(opts: EngineOptions, clock: MonotonicClock, logLe
   const correlation = opts.correlation ? createCorrelationBuffers(instruments.length, opts.correlation) : undefined;
   const riskBuffers = { table: risk.table, board: risk.board, ledger: risk.ledger, limiters: risk.limiters };
   const logFd = opts.metrics === 'json' ? 1 : 2;
-  const load = { badFraction: opts.badFraction, ticksPerOrder: opts.tickRatio, marketFraction: DEFAULT_LOAD.marketFraction };
+  const load = { badFraction: opts.badFraction, ticksPerOrder: opts.tickRatio, marketFraction: DEFAULT_LOAD.marketFraction, book: opts.scripted?.book };
+  const path = opts.scripted?.path;
   const warmUp: WarmUpSpec = {
     orders: WARM_UP_ORDERS,
     instruments,
@@ -70,6 +80,7 @@ export function assembleEngine(opts: EngineOptions, clock: MonotonicClock, logLe
     seed: opts.seed,
     load,
     returnsWindow: opts.correlation?.window,
+    path,
   };
 
   const workerDoorbells = Array.from({ length: opts.workers }, () => createDoorbell());
@@ -82,12 +93,15 @@ export function assembleEngine(opts: EngineOptions, clock: MonotonicClock, logLe
   });
   const mainLinks = workerDoorbells.map((_, w) => link(w));
   const sourceLinks = sourceDoorbells.map((bell) => workerDoorbells.map((_, w) => link(w, bell)));
+  // The gateway waits on its event loop (it speaks to a socket), so workers ring no doorbell of its.
+  const gatewayLinks = opts.exchange.kind === 'stand-in' ? [] : workerDoorbells.map((_, w) => link(w));
 
   const workerConfigs: EngineWorkerConfig[] = workerDoorbells.map((doorbell, w) => ({
     workerId: w,
     core: opts.cores[w],
     doorbell,
-    links: [mainLinks[w], ...sourceLinks.map((links) => links[w])],
+    links: [mainLinks[w], ...sourceLinks.map((links) => links[w]), ...(gatewayLinks.length > 0 ? [gatewayLinks[w]] : [])],
+    gatewayLink: gatewayLinks.length > 0 ? 1 + sourceLinks.length : undefined,
     stats: createWorkerStats(),
     instruments: instrumentTable,
     maxBatch: opts.batch,
@@ -122,13 +136,31 @@ export function assembleEngine(opts: EngineOptions, clock: MonotonicClock, logLe
     burst: opts.burst,
     load,
     mids: mids ? (mids.buffer as SharedArrayBuffer) : undefined,
+    path,
     backpressureNs: opts.backpressureUs * 1e3,
     breakerBoard: risk.board,
+    standIn: opts.exchange.kind === 'stand-in',
     ledgerWindow: ledgerWindow(opts.ringSlots, opts.workers),
     wait: opts.wait,
     warmUp,
     logFd,
     logLevel,
   }));
-  return { instruments, instrumentTable, risk, positions, mainLinks, workerConfigs, sourceConfigs, mids, correlation };
+  const gatewayConfig: GatewayConfig | undefined =
+    opts.exchange.kind === 'stand-in'
+      ? undefined
+      : {
+          // Main's core: both wait on their event loops, and every other core runs a spinning worker or source.
+          core: 0,
+          links: gatewayLinks,
+          stats: createGatewayStats(),
+          breakerBoard: risk.board,
+          venue: 0,
+          instruments,
+          url: '',
+          tif: opts.exchange.tif,
+          logFd,
+          logLevel,
+        };
+  return { instruments, instrumentTable, risk, positions, mainLinks, workerConfigs, sourceConfigs, mids, gatewayConfig, correlation };
 }

@@ -169,7 +169,7 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
     );
   }
   const positions = new PositionsView(asm.positions, risk.symbols);
-  const control = startControlPlane({ risk, killSwitch, riskLine: () => riskLine(risk, breakerWatcher), limits: limitsLoader, positions, log }, opts.controlPort, log);
+  const control = startControlPlane({ risk, killSwitch, riskLine: () => riskLine(risk, breakerWatcher), limits: limitsLoader, positions, haltSeenNs: () => workerViews.map((v) => v.f64[WorkerStat.haltSeenNs]), log }, opts.controlPort, log);
   control.listening.catch((err: Error) => {
     // As --metrics-port: asked for and not served is a failed start.
     fatal = `--control-port ${opts.controlPort}: ${err.message}`;

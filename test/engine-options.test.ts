@@ -25,6 +25,18 @@ describe('engine options', () => {
     expect((parseEngineOptions([], 4, true) as EngineOptions).metrics).to.equal('table');
   });
 
+  it('--exchange: the stand-in by default; sim with its network profile; a venue URL; companions refused without it', () => {
+    expect(parse([]).exchange).to.deep.equal({ kind: 'stand-in' });
+    expect(parse(['--exchange', 'sim', '--exchange-profile', 'poor']).exchange).to.deep.equal({ kind: 'sim', profile: 'poor', tif: 'IOC' });
+    expect(parse(['--exchange', 'wss://ws-api.testnet.binance.vision/ws-api/v3', '--exchange-tif', 'GTC']).exchange).to.deep.equal({
+      kind: 'venue', url: 'wss://ws-api.testnet.binance.vision/ws-api/v3', keysFile: undefined, tif: 'GTC',
+    });
+    expect(() => parse(['--exchange', 'ftp://x'])).to.throw(OptionError, /^bot4: invalid --exchange 'ftp:\/\/x': accepts stand-in, sim, or a venue/);
+    expect(() => parse(['--exchange-profile', 'good'])).to.throw(OptionError, /^bot4: --exchange-profile needs --exchange sim or a venue URL$/);
+    expect(() => parse(['--exchange', 'sim', '--exchange-keys', 'k.json'])).to.throw(OptionError, /--exchange-keys needs --exchange URL/);
+    expect(() => parse(['--exchange', 'ws://127.0.0.1:1/ws-api/v3', '--exchange-profile', 'good'])).to.throw(OptionError, /--exchange-profile needs --exchange sim/);
+  });
+
   it('--sources sets the source count; workers default to the cores left', () => {
     expect(parse(['--sources', '4'], 16)).to.include({ sources: 4, workers: 11 });
     expect(parse(['--sources', '4'], 12)).to.include({ sources: 4, workers: 7 });

@@ -24,7 +24,7 @@ describe('hot path allocation', function () {
   this.timeout(120_000);
 
   for (const rate of [Infinity, 2e6]) {
-    it(`order source (${rate === Infinity ? 'max' : 'paced'}) -> ring -> checks -> decision -> fill: 2 M orders, zero GCs after warm-up`, () => {
+    it(`order source (${rate === Infinity ? 'max' : 'paced'}) -> ring -> checks -> decision -> fill: 1 M orders, zero GCs after warm-up`, () => {
       const clock = monotonicClock();
       const { universe, instruments, risk } = engineState(32, 3);
       const link = { toWorker: createRingBuffer(4096), fromWorker: createRingBuffer(4096), workerDoorbell: createDoorbell() };
@@ -56,16 +56,16 @@ describe('hot path allocation', function () {
       (globalThis as { gc?: () => void }).gc?.();
       const meter = new GcMeter();
       const before = s[SourceStat.generated];
-      while (s[SourceStat.generated] < before + 2_000_000) step();
+      while (s[SourceStat.generated] < before + 1_000_000) step();
       meter.stop();
       // The sampling ran: every symbol's window has returns (a slot of 1 ms passed many times).
       const slots = { lastSlot: -1, firstSlot: -1 };
       new ReturnsReader(returns).slots(1, slots);
       expect(slots.lastSlot - slots.firstSlot).to.be.greaterThan(100);
       expect(s[SourceStat.duplicates]).to.equal(0);
-      expect(s[SourceStat.accepted]).to.be.greaterThan(1_000_000);
-      expect(workerStatsView(workerStats).f64[WorkerStat.fillsIn]).to.be.greaterThan(1_000_000);
-      expect(meter.count, `${meter.count} GCs over 2 M orders`).to.equal(0);
+      expect(s[SourceStat.accepted]).to.be.greaterThan(500_000);
+      expect(workerStatsView(workerStats).f64[WorkerStat.fillsIn]).to.be.greaterThan(500_000);
+      expect(meter.count, `${meter.count} GCs over 1 M orders`).to.equal(0);
     });
   }
 });

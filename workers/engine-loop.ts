@@ -22,8 +22,15 @@
  * its symbol's mid to the rolling returns (ipc/returns-window-layout.ts):
  * one compare unless a new sampling slot began.
  * After a Shutdown frame on link 0 the loop drains every link and finishes.
+ *
+ * With a venue gateway (--exchange), the last link is the gateway's: each
+ * accepted order is copied onto its out-ring (the NewOrder frame, at the
+ * price it was checked at) in the same batch as its Decision, and the venue's
+ * executions come back on its in-ring as Fill frames. An order is taken only
+ * while both its decision ring and the gateway's ring have room, so a slow
+ * venue holds orders in the source's ring (its backpressure), never drops one.
  */
-import { Control, ControlOp, Decision, Frame, FrameKind, MarketTick, NewOrder } from '../ipc/frame-layout.js';
+import { Control, ControlOp, Decision, FRAME_I32, Frame, FrameKind, MarketTick, NewOrder } from '../ipc/frame-layout.js';
 import { SYMBOL_STRIDE, attachInstrumentTable } from '../ipc/instrument-table-layout.js';
 import { bucketIndex } from '../ipc/latency-histogram.js';
 import type { RingConsumer, RingProducer } from '../ipc/spsc-ring.js';
@@ -31,7 +38,9 @@ import { ReturnsWriter, SAMPLE_MID, SAMPLE_NOW_NS } from '../ipc/returns-window-
 import { WorkerStat, type WorkerStatsView } from '../ipc/worker-stats-layout.js';
 import type { Agent } from '../core/agent/agent.js';
 import type { MonotonicClock } from '../core/clock/monotonic-clock.js';
+import { workerOf } from '../core/dispatch/dispatcher.js';
 import { LiveOrderSet } from '../core/risk/live-order-set.js';
+import type { CovarianceSource } from '../core/risk/portfolio-var.js';
 import { PositionPublisher } from '../core/risk/position-publisher.js';
 import { PreTradeChecker, type RiskBuffers } from '../core/risk/pre-trade-checks.js';
 import { ReferenceBook } from '../core/risk/reference-book.js';
@@ -41,6 +50,16 @@ export interface EngineLoopOptions {
   workerId: number;
   maxBatch: number;
   liveOrderCapacity: number;
+  /** The portfolio VaR check's inputs; absent = no VaR check (core/risk/portfolio-var.ts). */
+  portfolio?: {
+    covariance: CovarianceSource;
+    /** Sample interval (ms) of the returns behind the covariance. */
+    sampleMs: number;
+    /** Risk workers in the engine: this one owns symbol s when workerOf(s, workers) is its id. */
+    workers: number;
+  };
+  /** Index of the gateway's link (accepted orders out, executions in), or -1: the stand-in exchange fills. */
+  gatewayLink: number;
 }
 
 const MAX_QUEUED_NS = 2147483647;
@@ -59,8 +78,11 @@ export class EngineLoop implements Agent {
   private readonly returns: ReturnsWriter | null;
   /** sample()'s [mid, nowNs]: doubles travel in a typed array, not as (boxed) arguments. */
   private readonly sampleAt = new Float64Array(2);
+  /** Whether the last order decided was rejected TRADING_HALTED (so haltSeenNs is stamped once per halt). */
+  private halted = false;
   private shutdown = false;
   private finished = false;
+  private readonly toGateway: RingProducer | null;
 
   constructor(
     /** inputs[k] and outputs[k] form link k; link 0 is main's. */
@@ -77,14 +99,20 @@ export class EngineLoop implements Agent {
     returns?: SharedArrayBuffer,
   ) {
     this.name = `risk-worker-${opts.workerId}`;
-    this.book = new ReferenceBook(attachInstrumentTable(instruments).length / SYMBOL_STRIDE);
+    const symbols = attachInstrumentTable(instruments).length / SYMBOL_STRIDE;
+    this.book = new ReferenceBook(symbols);
     this.live = new LiveOrderSet(opts.liveOrderCapacity);
-    this.checker = new PreTradeChecker(instruments, this.book, this.live, risk, clock);
+    const p = opts.portfolio;
+    const portfolio = p
+      ? { covariance: p.covariance, sampleMs: p.sampleMs, board: positions, own: Uint8Array.from({ length: symbols }, (_, s) => (workerOf(s, p.workers) === opts.workerId ? 1 : 0)) }
+      : null;
+    this.checker = new PreTradeChecker(instruments, this.book, this.live, risk, clock, portfolio);
     this.published = new PositionPublisher(positions, this.checker.positions, this.book);
     this.batchTickTimes = new Float64Array(opts.maxBatch);
     this.stats = statsView.f64;
     this.tickHistogram = statsView.tickHistogram;
     this.returns = returns ? new ReturnsWriter(returns) : null;
+    this.toGateway = opts.gatewayLink >= 0 ? outputs[opts.gatewayLink] : null;
   }
 
   /** True once a Shutdown frame was seen and every link has been drained. */
@@ -110,6 +138,8 @@ export class EngineLoop implements Agent {
     const inF64 = input.f64;
     const stats = this.stats;
     let room = output.free(n);
+    const gateway = this.toGateway;
+    let gatewayRoom = gateway === null || gateway === output ? n : gateway.free(n);
     let orders = 0;
     let ticks = 0;
     let fills = 0;
@@ -120,10 +150,13 @@ export class EngineLoop implements Agent {
       const base = input.frameAt(i);
       const kind = inI32[base + Frame.kind];
       if (kind === FrameKind.NewOrder) {
-        if (room === 0) break; // the rest waits until the source drains its decisions
+        if (room === 0 || gatewayRoom === 0) break; // the rest waits until the source drains its decisions (and the gateway its orders)
         room--;
         orders++;
-        this.decide(inI32, inF64, base, output);
+        if (this.decide(inI32, inF64, base, output) && gateway !== null) {
+          gatewayRoom--;
+          this.forward(inI32, inF64, base, gateway);
+        }
       } else if (kind === FrameKind.MarketTick) {
         const s = inI32[base + Frame.symbol];
         this.book.apply(s, inF64, base >> 1);
@@ -152,6 +185,7 @@ export class EngineLoop implements Agent {
       }
     }
     output.publish();
+    if (gateway !== null && gateway !== output) gateway.publish();
     input.advance(i);
     input.release();
     // After the decisions are out: the board is for the operator, not on any order's path.
@@ -182,9 +216,20 @@ export class EngineLoop implements Agent {
     (this.returns as ReturnsWriter).sample(s, at);
   }
 
-  private decide(inI32: Int32Array, inF64: Float64Array, base: number, output: RingProducer): void {
+  /** Decides the order at `base` and writes its Decision; true when it was accepted. */
+  private decide(inI32: Int32Array, inF64: Float64Array, base: number, output: RingProducer): boolean {
     const reason = this.checker.check(inI32, inF64, base);
     if (reason === Reason.ACCEPTED) this.published.touch(inI32[base + Frame.symbol]);
+    if (reason === Reason.TRADING_HALTED) {
+      if (!this.halted) {
+        this.halted = true;
+        this.clock.update(); // once per halt: the batch's reading may predate the halt's store
+        this.stats[WorkerStat.haltSeenNs] = this.clock.reading[0];
+      }
+    } else if (this.halted) {
+      this.halted = false;
+      this.stats[WorkerStat.haltSeenNs] = 0;
+    }
     const o = output.claim();
     const oi = output.i32;
     const of = output.f64;
@@ -204,6 +249,15 @@ export class EngineLoop implements Agent {
     oi[o + Decision.queuedNs] = queued < 0 ? 0 : queued > MAX_QUEUED_NS ? MAX_QUEUED_NS : queued;
     oi[o + Decision.account] = inI32[base + NewOrder.account];
     oi[o + Decision.venue] = inI32[base + NewOrder.venue];
+    return reason === Reason.ACCEPTED;
+  }
+
+  /** Copies an accepted order to the gateway, at the price it was checked at (a market order's reference). */
+  private forward(inI32: Int32Array, inF64: Float64Array, base: number, gateway: RingProducer): void {
+    const o = gateway.claim();
+    const gi = gateway.i32;
+    for (let j = 0; j < FRAME_I32; j++) gi[o + j] = inI32[base + j];
+    gateway.f64[(o >> 1) + NewOrder.price] = this.checker.checkedPrice;
   }
 
   private echoHeartbeat(inI32: Int32Array, inF64: Float64Array, base: number, output: RingProducer): void {

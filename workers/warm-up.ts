@@ -130,6 +130,7 @@ export function warmUp(spec: WarmUpSpec, clock: MonotonicClock): WarmUpResult {
         rate,
         phaseNs: 0,
         load: spec.load,
+        path: spec.path,
         backpressureNs: 1e6,
         breakerBoard: risk.board,
         ledgerWindow: 1 << 16,
