@@ -109,6 +109,7 @@ export function assembleEngine(opts: EngineOptions, clock: MonotonicClock, logLe
     risk: riskBuffers,
     positions,
     returns: correlation?.returns,
+    portfolio: correlation ? { covariance: correlation.covariance, workers: opts.workers } : undefined,
     wait: opts.wait,
     warmUp,
     logFd,

@@ -74,6 +74,12 @@ export interface EngineWorkerConfig extends ThreadConfig {
   positions: SharedArrayBuffer;
   /** With --correlation on: the rolling returns (ipc/returns-window-layout.ts) it samples its symbols' mids into. */
   returns?: SharedArrayBuffer;
+  /**
+   * With --correlation on: the published matrices (ipc/covariance-layout.ts) the VaR check reads
+   * (core/risk/portfolio-var.ts; it checks only where the limits file has `portfolioVar`), and the
+   * engine's worker count, which says the symbols this worker owns.
+   */
+  portfolio?: { covariance: SharedArrayBuffer; workers: number };
 }
 
 /** What main hands the venue gateway thread at start (workerData). */

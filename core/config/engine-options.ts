@@ -338,6 +338,9 @@ function checkThreadCount(workers: number, sources: number, machineCores: number
 /** What a valid but doubtful combination of options deserves a warning for, once at start. */
 export function optionWarnings(opts: EngineOptions): string[] {
   const out: string[] = [];
+  if (opts.limits.initial.config.portfolioVar && !opts.correlation) {
+    out.push(`--limits ${opts.limits.path} sets portfolioVar, but without --correlation on no covariance is computed: the VaR check is off`);
+  }
   const unused = opts.limits.unused;
   if (unused.length > 0) out.push(`--limits ${opts.limits.path}: no such symbol in this run, limits unused: ${unused.join(', ')}`);
   if (opts.ringSlots < MIN_RING_SLOTS) {
