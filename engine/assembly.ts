@@ -13,6 +13,7 @@
 import type { EngineOptions } from '../core/config/engine-options.js';
 import { createRiskState, type RiskState } from './risk-state.js';
 import { createPositionBoard } from '../core/risk/position-board.js';
+import { createCorrelationBuffers } from './portfolio/correlation-service.js';
 import type { MonotonicClock } from '../core/clock/monotonic-clock.js';
 import { DEFAULT_LOAD, reservedSymbols } from '../core/generator/order-generator.js';
 import { writeInstrumentTable, type Instrument } from '../core/instruments/instrument.js';
@@ -46,6 +47,8 @@ export interface EngineAssembly {
   sourceConfigs: OrderSourceConfig[];
   /** Feed mode: the mid per symbol that main keeps from the feed and sources price orders off. */
   mids?: Float64Array;
+  /** --correlation on: the rolling returns the workers sample into, and the published matrices. */
+  correlation?: { returns: SharedArrayBuffer; covariance: SharedArrayBuffer };
 }
 
 export function assembleEngine(opts: EngineOptions, clock: MonotonicClock, logLevel: string): EngineAssembly {
@@ -62,6 +65,7 @@ export function assembleEngine(opts: EngineOptions, clock: MonotonicClock, logLe
   writeInstrumentTable(instrumentTable, instruments);
   const risk = createRiskState(opts.limits.initial.config, instruments.map((i) => i.name), clock);
   const positions = createPositionBoard(instruments.length);
+  const correlation = opts.correlation ? createCorrelationBuffers(instruments.length, opts.correlation) : undefined;
   const riskBuffers = { table: risk.table, board: risk.board, ledger: risk.ledger, limiters: risk.limiters };
   const logFd = opts.metrics === 'json' ? 1 : 2;
   const load = { badFraction: opts.badFraction, ticksPerOrder: opts.tickRatio, marketFraction: DEFAULT_LOAD.marketFraction, book: opts.scripted?.book };
@@ -75,6 +79,7 @@ export function assembleEngine(opts: EngineOptions, clock: MonotonicClock, logLe
     liveOrderCapacity: opts.liveOrders,
     seed: opts.seed,
     load,
+    returnsWindow: opts.correlation?.window,
     path,
   };
 
@@ -103,6 +108,8 @@ export function assembleEngine(opts: EngineOptions, clock: MonotonicClock, logLe
     liveOrderCapacity: opts.liveOrders,
     risk: riskBuffers,
     positions,
+    returns: correlation?.returns,
+    portfolio: correlation ? { covariance: correlation.covariance, workers: opts.workers } : undefined,
     wait: opts.wait,
     warmUp,
     logFd,
@@ -160,5 +167,5 @@ export function assembleEngine(opts: EngineOptions, clock: MonotonicClock, logLe
           logFd,
           logLevel,
         };
-  return { instruments, instrumentTable, risk, positions, mainLinks, workerConfigs, sourceConfigs, mids, gatewayConfig };
+  return { instruments, instrumentTable, risk, positions, mainLinks, workerConfigs, sourceConfigs, mids, gatewayConfig, correlation };
 }

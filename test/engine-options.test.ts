@@ -134,6 +134,17 @@ describe('engine options', () => {
     expect(optionWarnings(parse(['--limits', shared, '--symbols', '8']))).to.deep.equal([]);
   });
 
+  it('--correlation on|off: off by default; on takes the engine defaults; a VaR limit without it is a warning', () => {
+    expect(parse([]).correlation).to.equal(undefined);
+    expect(parse(['--correlation', 'on']).correlation).to.deep.equal({ window: 1000, sampleMs: 100, recomputeMs: 100, minPoints: 30 });
+    expect(() => parse(['--correlation', 'yes'])).to.throw(OptionError, "bot4: invalid --correlation 'yes': accepts on|off");
+    const path = join(mkdtempSync(join(tmpdir(), 'bot4-opts-')), 'var.json');
+    const c = JSON.parse(readFileSync(new URL('../../config/limits.engine.json', import.meta.url), 'utf8')) as object;
+    writeFileSync(path, JSON.stringify({ ...c, portfolioVar: { limit: 1e6 } }));
+    expect(optionWarnings(parse(['--limits', path]))).to.deep.equal([`--limits ${path} sets portfolioVar, but without --correlation on no covariance is computed: the VaR check is off`]);
+    expect(optionWarnings(parse(['--limits', path, '--correlation', 'on']))).to.deep.equal([]);
+  });
+
   it('--live-orders: at least 4 slots, and enough to hold the limits\' maxOpenOrders (3/4 of the slots are usable)', () => {
     expect(() => parse(['--live-orders', '2'])).to.throw(OptionError, /^bot4: invalid --live-orders '2': accepts a power of two from 4/);
     const example = fileURLToPath(new URL('../../config/limits.example.json', import.meta.url)); // maxOpenOrders 200

@@ -2,7 +2,8 @@
  * "The hot path allocates nothing", proven by counting garbage collections:
  * an order source (generator, dispatcher, decision collector, stand-in
  * exchange) and a risk worker (the full pre-trade check list on the shared
- * risk state, decisions, fills, ticks), built by workers/thread-parts.ts as
+ * risk state, decisions, fills, ticks, the correlation engine's sampling of
+ * each tick's mid at a 1 ms slot), built by workers/thread-parts.ts as
  * the threads build theirs, run together in one thread over millions of
  * orders after a warm-up, and not one GC may happen.
  */
@@ -13,6 +14,7 @@ import { DEFAULT_LOAD } from '../core/generator/order-generator.js';
 import { GcMeter } from '../core/metrics/gc-meter.js';
 import { createDoorbell } from '../ipc/doorbell.js';
 import { createSourceStats, SourceStat, sourceStatsView } from '../ipc/source-stats-layout.js';
+import { ReturnsReader, createReturnsWindow } from '../ipc/returns-window-layout.js';
 import { createRingBuffer } from '../ipc/spsc-ring.js';
 import { WorkerStat, createWorkerStats, workerStatsView } from '../ipc/worker-stats-layout.js';
 import { buildEngineLoop, buildOrderSource } from '../workers/thread-parts.js';
@@ -27,8 +29,9 @@ describe('hot path allocation', function () {
       const { universe, instruments, risk } = engineState(32, 3);
       const link = { toWorker: createRingBuffer(4096), fromWorker: createRingBuffer(4096), workerDoorbell: createDoorbell() };
       const workerStats = createWorkerStats();
+      const returns = createReturnsWindow({ symbols: universe.length, window: 1000, sampleMs: 1 });
       const worker = buildEngineLoop(
-        { workerId: 0, links: [link], stats: workerStats, instruments, maxBatch: 256, liveOrderCapacity: 1 << 16, risk, positions: createPositionBoard(universe.length), wait: 'spin' },
+        { workerId: 0, links: [link], stats: workerStats, instruments, maxBatch: 256, liveOrderCapacity: 1 << 16, risk, positions: createPositionBoard(universe.length), returns, wait: 'spin' },
         clock,
       );
       const sourceStats = createSourceStats();
@@ -55,6 +58,10 @@ describe('hot path allocation', function () {
       const before = s[SourceStat.generated];
       while (s[SourceStat.generated] < before + 1_000_000) step();
       meter.stop();
+      // The sampling ran: every symbol's window has returns (a slot of 1 ms passed many times).
+      const slots = { lastSlot: -1, firstSlot: -1 };
+      new ReturnsReader(returns).slots(1, slots);
+      expect(slots.lastSlot - slots.firstSlot).to.be.greaterThan(100);
       expect(s[SourceStat.duplicates]).to.equal(0);
       expect(s[SourceStat.accepted]).to.be.greaterThan(500_000);
       expect(workerStatsView(workerStats).f64[WorkerStat.fillsIn]).to.be.greaterThan(500_000);

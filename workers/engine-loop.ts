@@ -18,6 +18,9 @@
  * for the tick latency histogram. Nothing here allocates per frame.
  * At the end of each batch the rows of the symbols it touched (accepted
  * orders, fills, ticks) go to the position board, once each, for main.
+ * With the correlation engine on (--correlation on), each tick also offers
+ * its symbol's mid to the rolling returns (ipc/returns-window-layout.ts):
+ * one compare unless a new sampling slot began.
  * After a Shutdown frame on link 0 the loop drains every link and finishes.
  *
  * With a venue gateway (--exchange), the last link is the gateway's: each
@@ -31,6 +34,7 @@ import { Control, ControlOp, Decision, FRAME_I32, Frame, FrameKind, MarketTick, 
 import { SYMBOL_STRIDE, attachInstrumentTable } from '../ipc/instrument-table-layout.js';
 import { bucketIndex } from '../ipc/latency-histogram.js';
 import type { RingConsumer, RingProducer } from '../ipc/spsc-ring.js';
+import { ReturnsWriter, SAMPLE_MID, SAMPLE_NOW_NS } from '../ipc/returns-window-layout.js';
 import { WorkerStat, type WorkerStatsView } from '../ipc/worker-stats-layout.js';
 import type { Agent } from '../core/agent/agent.js';
 import type { MonotonicClock } from '../core/clock/monotonic-clock.js';
@@ -70,6 +74,10 @@ export class EngineLoop implements Agent {
   private readonly batchTickTimes: Float64Array;
   private readonly stats: Float64Array;
   private readonly tickHistogram: Uint32Array;
+  /** The rolling returns this worker samples its symbols into; null with the correlation engine off. */
+  private readonly returns: ReturnsWriter | null;
+  /** sample()'s [mid, nowNs]: doubles travel in a typed array, not as (boxed) arguments. */
+  private readonly sampleAt = new Float64Array(2);
   /** Whether the last order decided was rejected TRADING_HALTED (so haltSeenNs is stamped once per halt). */
   private halted = false;
   private shutdown = false;
@@ -87,6 +95,8 @@ export class EngineLoop implements Agent {
     risk: RiskBuffers,
     /** The position board (core/risk/position-board.ts) this worker publishes its symbols' rows to. */
     positions: SharedArrayBuffer,
+    /** The returns windows (ipc/returns-window-layout.ts), when the correlation engine is on. */
+    returns?: SharedArrayBuffer,
   ) {
     this.name = `risk-worker-${opts.workerId}`;
     const symbols = attachInstrumentTable(instruments).length / SYMBOL_STRIDE;
@@ -101,6 +111,7 @@ export class EngineLoop implements Agent {
     this.batchTickTimes = new Float64Array(opts.maxBatch);
     this.stats = statsView.f64;
     this.tickHistogram = statsView.tickHistogram;
+    this.returns = returns ? new ReturnsWriter(returns) : null;
     this.toGateway = opts.gatewayLink >= 0 ? outputs[opts.gatewayLink] : null;
   }
 
@@ -149,7 +160,10 @@ export class EngineLoop implements Agent {
       } else if (kind === FrameKind.MarketTick) {
         const s = inI32[base + Frame.symbol];
         this.book.apply(s, inF64, base >> 1);
-        if (s >= 0 && s < this.book.symbols) this.published.touch(s);
+        if (s >= 0 && s < this.book.symbols) {
+          this.published.touch(s);
+          if (this.returns !== null) this.sampleReturn(s);
+        }
         this.batchTickTimes[ticks++] = inF64[(base >> 1) + MarketTick.time];
       } else if (kind === FrameKind.Fill) {
         const s = this.checker.onFill(inI32, inF64, base);
@@ -190,6 +204,16 @@ export class EngineLoop implements Agent {
     stats[WorkerStat.controlsIn] += controls;
     stats[WorkerStat.batches]++;
     return i;
+  }
+
+  /** Offers symbol s's mid (the last trade where the book has no two sides yet) at the batch's clock reading. */
+  private sampleReturn(s: number): void {
+    const b = this.book;
+    const at = this.sampleAt;
+    const mid = (b.bid[s] + b.ask[s]) * 0.5;
+    at[SAMPLE_MID] = mid === mid ? mid : b.last[s];
+    at[SAMPLE_NOW_NS] = this.clock.reading[0];
+    (this.returns as ReturnsWriter).sample(s, at);
   }
 
   /** Decides the order at `base` and writes its Decision; true when it was accepted. */

@@ -17,11 +17,18 @@ import { StandInExchange } from '../core/source/stand-in-exchange.js';
 import { LEDGER_COUNTERS, sourceStatsView } from '../ipc/source-stats-layout.js';
 import { RingConsumer, RingProducer } from '../ipc/spsc-ring.js';
 import { applyWaitStrategy } from '../ipc/wait-strategy.js';
+import { CovarianceView } from '../ipc/covariance-layout.js';
 import { workerStatsView } from '../ipc/worker-stats-layout.js';
-import { EngineLoop } from './engine-loop.js';
+import { EngineLoop, type EngineLoopOptions } from './engine-loop.js';
 import type { EngineWorkerConfig, OrderSourceConfig } from './worker-config.js';
 
-export type EngineLoopParts = Pick<EngineWorkerConfig, 'workerId' | 'links' | 'stats' | 'instruments' | 'maxBatch' | 'liveOrderCapacity' | 'risk' | 'positions' | 'wait' | 'gatewayLink'>;
+export type EngineLoopParts = Pick<EngineWorkerConfig, 'workerId' | 'links' | 'stats' | 'instruments' | 'maxBatch' | 'liveOrderCapacity' | 'risk' | 'positions' | 'wait' | 'gatewayLink' | 'returns' | 'portfolio'>;
+
+/** The VaR check's inputs from the published matrices: the returns' sample interval comes with them. */
+function portfolioInputs(covariance: SharedArrayBuffer, workers: number): EngineLoopOptions['portfolio'] {
+  const view = new CovarianceView(covariance);
+  return { covariance: view, sampleMs: view.sampleMs, workers };
+}
 
 export function buildEngineLoop(cfg: EngineLoopParts, clock: MonotonicClock): EngineLoop {
   const inputs = cfg.links.map((l) => {
@@ -39,7 +46,8 @@ export function buildEngineLoop(cfg: EngineLoopParts, clock: MonotonicClock): En
     maxBatch: cfg.maxBatch,
     liveOrderCapacity: cfg.liveOrderCapacity,
     gatewayLink: cfg.gatewayLink ?? -1,
-  }, cfg.risk, cfg.positions);
+    portfolio: cfg.portfolio ? portfolioInputs(cfg.portfolio.covariance, cfg.portfolio.workers) : undefined,
+  }, cfg.risk, cfg.positions, cfg.returns);
 }
 
 export type OrderSourceParts = Omit<OrderSourceConfig, 'core' | 'doorbell' | 'warmUp' | 'logFd' | 'logLevel'>;

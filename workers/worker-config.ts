@@ -30,6 +30,8 @@ export interface WarmUpSpec {
   liveOrderCapacity: number;
   seed: number;
   load: LoadMix;
+  /** With --correlation on: the returns window N; warm-up samples every tick into a scratch window of 1 ms slots. */
+  returnsWindow?: number;
   /** The run's scripted path, if any: warm-up samples it too, so that branch is optimised before traffic. */
   path?: ScriptedPath;
 }
@@ -70,6 +72,14 @@ export interface EngineWorkerConfig extends ThreadConfig {
   risk: RiskBuffers;
   /** The position board (core/risk/position-board.ts): this worker writes its symbols' rows. */
   positions: SharedArrayBuffer;
+  /** With --correlation on: the rolling returns (ipc/returns-window-layout.ts) it samples its symbols' mids into. */
+  returns?: SharedArrayBuffer;
+  /**
+   * With --correlation on: the published matrices (ipc/covariance-layout.ts) the VaR check reads
+   * (core/risk/portfolio-var.ts; it checks only where the limits file has `portfolioVar`), and the
+   * engine's worker count, which says the symbols this worker owns.
+   */
+  portfolio?: { covariance: SharedArrayBuffer; workers: number };
 }
 
 /** What main hands the venue gateway thread at start (workerData). */

@@ -18,6 +18,7 @@ import type { BurstPattern } from '../generator/rate-schedule.js';
 import { DEFAULT_LOAD, reservedSymbols } from '../generator/order-generator.js';
 import { defaultCores, defaultThreads } from './thread-defaults.js';
 import { EXCHANGE_OPTION_SPECS, exchangeOptions, type ExchangeOptions } from './exchange-options.js';
+import { correlationOptionsSchema, type CorrelationOptions } from '../portfolio/correlation-options.js';
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z
@@ -114,6 +115,7 @@ export const OPTION_SPECS = {
   'seq-check': { schema: z.enum(['contiguous', 'monotonic']), accepts: 'contiguous|monotonic', help: "feed sequence check: any jump is a gap (default; the simulator, Coinbase), or only repeats and regressions (real Binance bookTicker 'u')" },
   'stale-ms': { schema: int(10, 600_000), accepts: 'milliseconds from 10 to 600000', help: 'feed silence after which its reference prices are stale (default 2000)' },
   'state-dir': { schema: z.string().min(1), accepts: 'a directory (created if missing)', help: 'where state.json keeps the trading day\'s realized PnL, the trading mode and a kill across restarts (default ./state)' },
+  correlation: { schema: z.enum(['on', 'off']), accepts: 'on|off', help: 'rolling returns per symbol and a covariance/correlation matrix recomputed every 100 ms on a pool thread (WASM SIMD), window 1000 returns sampled every 100 ms (default off)' },
   ...EXCHANGE_OPTION_SPECS,
   help: { schema: z.literal('true'), accepts: 'no value (or -h)', help: 'print this help' },
 } satisfies Record<string, OptionSpec>;
@@ -156,6 +158,8 @@ export interface EngineOptions {
   limits: { path: string; initial: { config: LimitsConfig; text: string }; unused: string[] };
   /** Directory of the state file (engine/state-file.ts), read at start and written as the state changes. */
   stateDir: string;
+  /** The correlation engine (engine/portfolio/correlation-service.ts), when --correlation on. */
+  correlation?: CorrelationOptions;
   /** Where accepted orders go (core/config/exchange-options.ts). */
   exchange: ExchangeOptions;
   /** A scripted market (a crash scenario): its instruments are the engine's symbols, and the generator's ticks follow its path. */
@@ -294,6 +298,7 @@ export function parseEngineOptions(argv: readonly string[], machineCores: number
     stateDir: (get('state-dir') as string | undefined) ?? 'state',
     feed,
     orders,
+    correlation: get('correlation') === 'on' ? correlationOptionsSchema.parse({}) : undefined,
     exchange: exchangeOptions(raw, get, (m) => {
       throw new OptionError(m);
     }),
@@ -333,6 +338,9 @@ function checkThreadCount(workers: number, sources: number, machineCores: number
 /** What a valid but doubtful combination of options deserves a warning for, once at start. */
 export function optionWarnings(opts: EngineOptions): string[] {
   const out: string[] = [];
+  if (opts.limits.initial.config.portfolioVar && !opts.correlation) {
+    out.push(`--limits ${opts.limits.path} sets portfolioVar, but without --correlation on no covariance is computed: the VaR check is off`);
+  }
   const unused = opts.limits.unused;
   if (unused.length > 0) out.push(`--limits ${opts.limits.path}: no such symbol in this run, limits unused: ${unused.join(', ')}`);
   if (opts.ringSlots < MIN_RING_SLOTS) {
