@@ -41,6 +41,7 @@ import { PrometheusExporter } from './metrics/prometheus-exporter.js';
 import { Supervisor } from './supervisor.js';
 import { startControlPlane } from './control/control-plane.js';
 import { PositionsView } from './control/positions.js';
+import { CorrelationService } from './portfolio/correlation-service.js';
 
 const SECOND_NS = 1e9;
 /**
@@ -80,6 +81,9 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
   }
 
   const asm = assembleEngine(opts, clock, log.level);
+  const correlation = asm.correlation && opts.correlation
+    ? new CorrelationService(opts.correlation, { ...asm.correlation, logger: log, engineCores: [0, ...threadCores] })
+    : undefined;
   const { risk } = asm;
   const limiters = new RateLimiters(risk.limiters);
   const breakerWatcher = new BreakerWatcher(risk.registry);
@@ -165,7 +169,7 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
     );
   }
   const positions = new PositionsView(asm.positions, risk.symbols);
-  const control = startControlPlane({ risk, killSwitch, riskLine: () => riskLine(risk, breakerWatcher), limits: limitsLoader, positions, log }, opts.controlPort, log);
+  const control = startControlPlane({ risk, killSwitch, riskLine: () => riskLine(risk, breakerWatcher), limits: limitsLoader, positions, haltSeenNs: () => workerViews.map((v) => v.f64[WorkerStat.haltSeenNs]), log }, opts.controlPort, log);
   control.listening.catch((err: Error) => {
     // As --metrics-port: asked for and not served is a failed start.
     fatal = `--control-port ${opts.controlPort}: ${err.message}`;
@@ -206,6 +210,8 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
     // A fatal stop during start-up (a port that cannot be bound) is why the threads did not start.
     throw fatal ? new Error(fatal) : err;
   }
+  // After the workers are pinned: the pool thread takes a core none of them uses, or nice 19.
+  await correlation?.start();
   const threadWarmUp = (f: Float64Array) => Math.round(f[ThreadStat.warmupNs] / 1e6);
   log.info({
     ms: Math.round((clock.nowNs() - warmStart) / 1e6), orders: workerViews[0]?.f64[WorkerStat.warmupOrders] ?? 0,
@@ -247,6 +253,7 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
       }
     }
     await supervisor.stop(STOP_TIMEOUT_MS);
+    await correlation?.stop();
     heartbeat.drainEchoes();
     await control.close();
     limitsLoader.close();
@@ -280,6 +287,7 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
       heartbeatsEchoed: Array.from(heartbeat.echoed),
       risk: riskLine(risk, breakerWatcher),
       positions: positions.snapshot().totals,
+      ...(correlation ? { correlation: correlation.stats() } : {}),
       ...(marketFeed ? { feed: marketFeed.stats.snapshot() } : {}),
       ...(fatal ? { fatal } : {}),
     });

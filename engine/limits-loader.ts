@@ -12,7 +12,7 @@ import { basename, dirname } from 'node:path';
 import type { Logger } from 'pino';
 import { breakerLayoutDiffers } from '../core/breaker/breaker-settings.js';
 import { TradingMode } from '../core/breaker/trading-state.js';
-import { LimitsConfigError, checkLimitSymbols, readLimitsConfig, symbolLimitRows, venueBreakerSettings, type LimitsConfig } from '../core/config/limits-config.js';
+import { LimitsConfigError, checkLimitSymbols, readLimitsConfig, symbolLimitRows, varLimitRow, venueBreakerSettings, type LimitsConfig } from '../core/config/limits-config.js';
 import { applyLimiterChange, compileLimiters, limiterChangeBlocker } from '../core/limits/rate-limiter.js';
 import { writeLimitsTable } from '../core/risk/limits-table.js';
 import { VENUE_NAMES } from '../core/venue/venue.js';
@@ -116,7 +116,7 @@ export class LimitsLoader {
 
   private apply(prev: LimitsConfig, next: LimitsConfig): void {
     const s = this.state;
-    writeLimitsTable(s.table, symbolLimitRows(next, s.symbols));
+    writeLimitsTable(s.table, symbolLimitRows(next, s.symbols), varLimitRow(next));
     s.exposure.setLimits(next.account.grossExposureLimit, next.account.dailyLossLimit);
     // Only a changed tradingState moves the mode: a reload of other limits must not undo an
     // operator's halt or reduce (engine/control/) by re-applying the file's unchanged mode.

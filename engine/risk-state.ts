@@ -7,7 +7,7 @@
 import { BreakerRegistry, createBreakerRegistry } from '../core/breaker/breaker-registry.js';
 import type { NanoClock } from '../core/breaker/circuit-breaker.js';
 import { TradingMode } from '../core/breaker/trading-state.js';
-import { symbolLimitRows, venueBreakerSettings, type LimitsConfig } from '../core/config/limits-config.js';
+import { symbolLimitRows, varLimitRow, venueBreakerSettings, type LimitsConfig } from '../core/config/limits-config.js';
 import { createRateLimiters } from '../core/limits/rate-limiter.js';
 import { createExposureLedger, ExposureLedger } from '../core/risk/exposure-ledger.js';
 import { createLimitsTable, writeLimitsTable } from '../core/risk/limits-table.js';
@@ -33,7 +33,7 @@ export interface RiskState {
 /** Main at start: every shared risk buffer, laid out and filled from `config`. */
 export function createRiskState(config: LimitsConfig, symbols: readonly string[], clock: NanoClock): RiskState {
   const table = createLimitsTable(symbols.length);
-  writeLimitsTable(table, symbolLimitRows(config, symbols));
+  writeLimitsTable(table, symbolLimitRows(config, symbols), varLimitRow(config));
   const board = createBreakerRegistry(venueBreakerSettings(config));
   const registry = new BreakerRegistry(board, clock);
   registry.trading.setConfigured(TradingMode[config.account.tradingState]);

@@ -10,7 +10,8 @@
  *   | header | f64: ThreadStat 0..15, then         | tick latency          |
  *   |        | 16 ordersIn 17 ticksIn 18 fillsIn   | uint32 x 3328         |
  *   |        | 19 controlsIn 20 decisions          | stamp -> applied, ns  |
- *   |        | 21 batches  22..31 free             | (latency-histogram)   |
+ *   |        | 21 batches  22 haltSeenNs           | (latency-histogram)   |
+ *   |        | 23..31 free                         |                       |
  *   +--------+------------------------------------+-----------------------+
  *   (L = one cache line, ipc/cache-line.ts; header and ThreadStat: thread-stats-layout.ts)
  *
@@ -21,7 +22,7 @@ import { HISTOGRAM_BYTES } from './latency-histogram.js';
 import { STATS_HEADER_BYTES, THREAD_STAT_SLOTS, ThreadStat, checkStatsHeader, writeStatsHeader } from './thread-stats-layout.js';
 
 export const WORKER_STATS_MAGIC = 0x5753544b; // 'WSTK'
-export const WORKER_STATS_VERSION = 2;
+export const WORKER_STATS_VERSION = 3;
 
 export const WorkerStat = {
   ...ThreadStat,
@@ -31,6 +32,12 @@ export const WorkerStat = {
   controlsIn: THREAD_STAT_SLOTS + 3,
   decisions: THREAD_STAT_SLOTS + 4,
   batches: THREAD_STAT_SLOTS + 5,
+  /**
+   * Shared-clock ns at which this worker rejected an order TRADING_HALTED after its last decision
+   * of any other kind: when the halt or kill in force reached it; 0 once it decides an order any
+   * other way (trading there). Read by `status` and the control bench.
+   */
+  haltSeenNs: THREAD_STAT_SLOTS + 6,
 } as const;
 
 const F64_SLOTS = 32;

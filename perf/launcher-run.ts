@@ -6,14 +6,18 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Each run gets a state directory of its own: a bench must not start inside an earlier run's trading day. */
-export function runLauncher<Line>(args: string[], onLine?: (line: Line) => void): Promise<Line[]> {
+/**
+ * Each run gets a state directory of its own: a bench must not start inside an earlier run's trading day.
+ * `onLine` gets a `stop()` that ends the run as an operator would (SIGINT: a graceful stop with its summary).
+ */
+export function runLauncher<Line>(args: string[], onLine?: (line: Line, stop: () => void) => void): Promise<Line[]> {
   const stateDir = mkdtempSync(join(tmpdir(), 'bot4-bench-state-'));
   return new Promise((resolve, reject) => {
     const child = spawn(`${REPO_ROOT}taskset.sh`, [...args, '--metrics', 'json', '--state-dir', stateDir], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -23,7 +27,7 @@ export function runLauncher<Line>(args: string[], onLine?: (line: Line) => void)
       if (!text.startsWith('{')) return;
       const line = JSON.parse(text) as Line;
       lines.push(line);
-      onLine?.(line);
+      onLine?.(line, () => child.kill('SIGINT'));
     };
     child.stdout.on('data', (d) => {
       const parts = (partial + d).split('\n');
@@ -35,6 +39,18 @@ export function runLauncher<Line>(args: string[], onLine?: (line: Line) => void)
       rmSync(stateDir, { recursive: true, force: true });
       if (code !== 0) reject(new Error(`taskset.sh ${args.join(' ')} exited ${code}`));
       else resolve(lines);
+    });
+  });
+}
+
+/** A port free now: the kernel's pick for port 0, released again. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
     });
   });
 }

@@ -13,9 +13,8 @@
  * The run must end with every order decided once (lost 0, duplicates 0).
  * Options: --seconds S (20) --warmup S (2) --interval-ms MS (100)
  */
-import { createServer } from 'node:net';
 import { machineInfo, median, percentile, throughputRatio, type BenchReport } from './bench-report.js';
-import { runLauncher } from './launcher-run.js';
+import { freePort, runLauncher } from './launcher-run.js';
 
 interface Line {
   msg: string;
@@ -28,18 +27,6 @@ interface Line {
 function arg(args: string[], name: string, dflt: string): string {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : dflt;
-}
-
-/** A port free now: the kernel's pick for port 0, released again. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export async function run(args: string[]): Promise<BenchReport> {

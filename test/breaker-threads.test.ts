@@ -67,8 +67,8 @@ describe(`circuit breaker: ${THREADS} real threads racing`, function () {
   this.timeout(60_000);
 
   for (const permits of [1, 3, THREADS]) {
-    it(`grants exactly ${permits} half-open permit(s) per episode, 20 episodes`, async () => {
-      const rounds = 20;
+    it(`grants exactly ${permits} half-open permit(s) per episode, 8 episodes`, async () => {
+      const rounds = 8;
       const race = await startRace(
         { slidingWindowSize: 5, minimumNumberOfCalls: 5, permittedNumberOfCallsInHalfOpenState: permits, waitDurationInOpenStateMs: 1000 },
         'permits',
@@ -92,7 +92,7 @@ describe(`circuit breaker: ${THREADS} real threads racing`, function () {
   }
 
   it('loses no recorded outcome: every call is counted and the window counters equal the slots', async () => {
-    const attempts = 200_000;
+    const attempts = 80_000;
     // 1 failure and 1 slow call in every 10: far below both thresholds, so it stays CLOSED.
     const pattern = [Outcome.FAILURE, Outcome.SLOW, 0, 0, 0, 0, 0, 0, 0, 0];
     const race = await startRace({ slidingWindowSize: 100, minimumNumberOfCalls: 100, slowCallRateThreshold: 50 }, 'record', 1, attempts, pattern);
@@ -111,7 +111,7 @@ describe(`circuit breaker: ${THREADS} real threads racing`, function () {
   });
 
   it('time window: the cumulative call, failure and slow counters lose nothing', async () => {
-    const attempts = 100_000;
+    const attempts = 40_000;
     const pattern = [Outcome.FAILURE, Outcome.SLOW, Outcome.SLOW_FAILURE, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
     const race = await startRace({ slidingWindowType: 'time', slidingWindowSize: 1, bucketMs: 100, minimumNumberOfCalls: 100 }, 'record', 1, attempts, pattern);
     await race.round(1);

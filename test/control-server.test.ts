@@ -60,7 +60,7 @@ describe('control endpoint', () => {
     // BTC: long 0.5 from 60000, now 60100 (unrealized +50), realized -10, one open order.
     new PositionBoardWriter(board).write(0, Float64Array.of(0, 0.5, 60000, -10, 60100, 1, 3000));
     const watcher = new BreakerWatcher(risk.registry);
-    commands = new ControlCommands({ risk, killSwitch: new KillSwitchControl(risk, log), riskLine: () => riskLine(risk, watcher), limits: new LimitsLoader(limitsPath, initial, risk, log), positions: new PositionsView(board, symbols), log });
+    commands = new ControlCommands({ risk, killSwitch: new KillSwitchControl(risk, log), riskLine: () => riskLine(risk, watcher), limits: new LimitsLoader(limitsPath, initial, risk, log), positions: new PositionsView(board, symbols), haltSeenNs: () => [0], log });
     server = new ControlServer(commands, TOKEN);
     port = await server.listen(0);
   });

@@ -25,6 +25,18 @@ describe('engine options', () => {
     expect((parseEngineOptions([], 4, true) as EngineOptions).metrics).to.equal('table');
   });
 
+  it('--exchange: the stand-in by default; sim with its network profile; a venue URL; companions refused without it', () => {
+    expect(parse([]).exchange).to.deep.equal({ kind: 'stand-in' });
+    expect(parse(['--exchange', 'sim', '--exchange-profile', 'poor']).exchange).to.deep.equal({ kind: 'sim', profile: 'poor', tif: 'IOC' });
+    expect(parse(['--exchange', 'wss://ws-api.testnet.binance.vision/ws-api/v3', '--exchange-tif', 'GTC']).exchange).to.deep.equal({
+      kind: 'venue', url: 'wss://ws-api.testnet.binance.vision/ws-api/v3', keysFile: undefined, tif: 'GTC',
+    });
+    expect(() => parse(['--exchange', 'ftp://x'])).to.throw(OptionError, /^bot4: invalid --exchange 'ftp:\/\/x': accepts stand-in, sim, or a venue/);
+    expect(() => parse(['--exchange-profile', 'good'])).to.throw(OptionError, /^bot4: --exchange-profile needs --exchange sim or a venue URL$/);
+    expect(() => parse(['--exchange', 'sim', '--exchange-keys', 'k.json'])).to.throw(OptionError, /--exchange-keys needs --exchange URL/);
+    expect(() => parse(['--exchange', 'ws://127.0.0.1:1/ws-api/v3', '--exchange-profile', 'good'])).to.throw(OptionError, /--exchange-profile needs --exchange sim/);
+  });
+
   it('--sources sets the source count; workers default to the cores left', () => {
     expect(parse(['--sources', '4'], 16)).to.include({ sources: 4, workers: 11 });
     expect(parse(['--sources', '4'], 12)).to.include({ sources: 4, workers: 7 });
@@ -120,6 +132,17 @@ describe('engine options', () => {
     const shared = file({ 'BTC/USDT': {}, 'AVAX/USDT': {} });
     expect(optionWarnings(parse(['--limits', shared, '--symbols', '4']))).to.deep.equal([`--limits ${shared}: no such symbol in this run, limits unused: AVAX/USDT`]);
     expect(optionWarnings(parse(['--limits', shared, '--symbols', '8']))).to.deep.equal([]);
+  });
+
+  it('--correlation on|off: off by default; on takes the engine defaults; a VaR limit without it is a warning', () => {
+    expect(parse([]).correlation).to.equal(undefined);
+    expect(parse(['--correlation', 'on']).correlation).to.deep.equal({ window: 1000, sampleMs: 100, recomputeMs: 100, minPoints: 30 });
+    expect(() => parse(['--correlation', 'yes'])).to.throw(OptionError, "bot4: invalid --correlation 'yes': accepts on|off");
+    const path = join(mkdtempSync(join(tmpdir(), 'bot4-opts-')), 'var.json');
+    const c = JSON.parse(readFileSync(new URL('../../config/limits.engine.json', import.meta.url), 'utf8')) as object;
+    writeFileSync(path, JSON.stringify({ ...c, portfolioVar: { limit: 1e6 } }));
+    expect(optionWarnings(parse(['--limits', path]))).to.deep.equal([`--limits ${path} sets portfolioVar, but without --correlation on no covariance is computed: the VaR check is off`]);
+    expect(optionWarnings(parse(['--limits', path, '--correlation', 'on']))).to.deep.equal([]);
   });
 
   it('--live-orders: at least 4 slots, and enough to hold the limits\' maxOpenOrders (3/4 of the slots are usable)', () => {

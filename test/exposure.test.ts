@@ -122,7 +122,7 @@ describe(`exposure ledger: ${THREADS} real threads racing`, function () {
   this.timeout(60_000);
 
   it('every thread racing one unit at a time for the last units: exactly the limit is granted', async () => {
-    for (const limit of [1, 7, 10_000]) {
+    for (const limit of [1, 2_000]) {
       const { ledger, sab, board } = setup(limit, 0);
       const results = await race({ ledger: sab, board, mode: 'last-unit', patience: 2000, ms: 0, count: 0, lossEach: 0 });
       expect(results.reduce((a, r) => a + r.won, 0), `limit ${limit}`).to.equal(limit);

@@ -27,7 +27,7 @@ describe('feed parsers agree with a JSON.parse reference', () => {
     it(`${venue}: the documented layouts (fast path) read as the reference reads them`, () => {
       const { p, map, names } = setup(venue);
       const r = new Rng(77 + venue.length);
-      for (let k = 0; k < 5_000; k++) {
+      for (let k = 0; k < 2_000; k++) {
         const text = documentedMessage(venue, r, names);
         const want = REFERENCE[venue](text, map);
         const got = parseBytes(p, Buffer.from(text));
@@ -38,11 +38,11 @@ describe('feed parsers agree with a JSON.parse reference', () => {
       }
     });
 
-    it(`${venue}: 15,000 random valid messages (any key order, unknown members, numbers of every shape) read identically, to the last bit`, () => {
+    it(`${venue}: 5,000 random valid messages (any key order, unknown members, numbers of every shape) read identically, to the last bit`, () => {
       const { p, map, names } = setup(venue);
       const r = new Rng(0x5eed + venue.length);
       let ticks = 0;
-      for (let k = 0; k < 15_000; k++) {
+      for (let k = 0; k < 5_000; k++) {
         const text = randomMessage(venue, r, names);
         const want = REFERENCE[venue](text, map);
         const got = parseBytes(p, Buffer.from(text));
@@ -55,14 +55,14 @@ describe('feed parsers agree with a JSON.parse reference', () => {
         if (!same) expect.fail(`${venue} message ${k}:\n${text}\nparser:    ${show(got)}\nreference: ${show(want)}`);
         ticks += got.items.filter((i) => i.status === Reason.OK).length;
       }
-      expect(ticks).to.be.greaterThan(5_000); // most generated ticks are sound
+      expect(ticks).to.be.greaterThan(1_500); // most generated ticks are sound
     });
 
-    it(`${venue}: fuzz, 30,000 random byte strings and mutated messages: refused, or read as the reference reads them`, () => {
+    it(`${venue}: fuzz, 10,000 random byte strings and mutated messages: refused, or read as the reference reads them`, () => {
       const { p, map, names } = setup(venue);
       const r = new Rng(0xf022 + venue.length);
       let accepted = 0;
-      for (let k = 0; k < 30_000; k++) {
+      for (let k = 0; k < 10_000; k++) {
         let b: Uint8Array;
         if (k % 4 === 0) {
           b = new Uint8Array(r.int(200));
@@ -86,11 +86,11 @@ describe('feed parsers agree with a JSON.parse reference', () => {
           if (item.status === Reason.OK) accepted++;
         });
       }
-      expect(accepted).to.be.greaterThan(1_000); // the mutations leave many messages intact
+      expect(accepted).to.be.greaterThan(300); // the mutations leave many messages intact
     });
   }
 
-  it('allocates nothing: no GC over 2M messages of every venue, shape and defect', async () => {
+  it('allocates nothing: no GC over 1M messages of every venue, shape and defect', async () => {
     // Mostly what venues send (the documented layouts: the fast path), then every other shape and defect.
     const corpus: { p: VenueParser; b: Buffer }[] = [];
     for (const venue of VENUES) {
@@ -117,10 +117,10 @@ describe('feed parsers agree with a JSON.parse reference', () => {
       gcs += list.getEntries().length;
     });
     obs.observe({ entryTypes: ['gc'] });
-    const ok = run(2_000_000);
+    const ok = run(1_000_000);
     await new Promise((resolve) => setTimeout(resolve, 50));
     obs.disconnect();
-    expect(ok).to.be.greaterThan(1_000_000);
+    expect(ok).to.be.greaterThan(500_000);
     expect(gcs).to.equal(0);
   });
 });

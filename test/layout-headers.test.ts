@@ -22,6 +22,8 @@ import { ReferenceBook } from '../core/risk/reference-book.js';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
 import { VENUE_NAMES } from '../core/venue/venue.js';
 import { CACHE_LINE_BYTES } from '../ipc/cache-line.js';
+import { COVARIANCE_MATRIX, CovariancePublisher, CovarianceView, createCovarianceMatrix } from '../ipc/covariance-layout.js';
+import { RETURNS_WINDOW, ReturnsReader, ReturnsWriter, createReturnsWindow } from '../ipc/returns-window-layout.js';
 import { attachInstrumentTable, createInstrumentTable, INSTRUMENT_TABLE } from '../ipc/instrument-table-layout.js';
 import { HEADER_FIELDS_BYTE, VERSION_I32, type LayoutId } from '../ipc/layout-header.js';
 import { FakeClock } from './fixtures/fake-clock.js';
@@ -131,6 +133,26 @@ const layouts: Layout[] = [
       PreTradeChecker: (sab) => new PreTradeChecker(sab, new ReferenceBook(2), new LiveOrderSet(16), riskBuffers(), monotonicClock()),
     },
     corrupt: [['symbol count', HEADER_FIELDS_BYTE, 3, (sab) => `instrument table of 3 symbols is ${sab.byteLength} bytes, expected ${sab.byteLength + 64}`]],
+  },
+  {
+    id: RETURNS_WINDOW,
+    a: 'a returns window',
+    create: () => createReturnsWindow({ symbols: 2, window: 16, sampleMs: 100 }),
+    attach: {
+      ReturnsWriter: (sab) => new ReturnsWriter(sab),
+      ReturnsReader: (sab) => new ReturnsReader(sab),
+    },
+    corrupt: [['window', HEADER_FIELDS_BYTE + 4, 32, (sab) => `returns window of 2 symbols x 32 returns is ${sab.byteLength} bytes, expected ${sab.byteLength + 2 * CACHE_LINE_BYTES}`]],
+  },
+  {
+    id: COVARIANCE_MATRIX,
+    a: 'a covariance matrix',
+    create: () => createCovarianceMatrix({ symbols: 4, sampleMs: 100, window: 16 }),
+    attach: {
+      CovarianceView: (sab) => new CovarianceView(sab),
+      CovariancePublisher: (sab) => new CovariancePublisher(sab),
+    },
+    corrupt: [['symbol count', HEADER_FIELDS_BYTE, 5, (sab) => `covariance matrix of 5 symbols is ${sab.byteLength} bytes, expected ${sab.byteLength + 2 * 2 * CACHE_LINE_BYTES}`]],
   },
 ];
 

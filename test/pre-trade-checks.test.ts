@@ -281,4 +281,14 @@ describe('pre-trade check list (shared risk state)', () => {
     expect(got).to.deep.equal(['ACCEPTED', 'ACCEPTED', 'ACCEPTED', 'RATE_LIMITED', 'RATE_LIMITED']);
     expect(t.risk.exposure.used()).to.equal(6000 + 300 + 6000);
   });
+
+  it("RATE_LIMITED while the venue's Retry-After (set by its gateway) runs, for that venue only; the reservation comes back", () => {
+    const t = setup();
+    const backoff = t.risk.registry.trading.backoffUntilNs;
+    backoff[0] = monotonicClock().nowNs() + 60e9;
+    expect(t.check({ qty: 0.1 })).to.equal('RATE_LIMITED');
+    expect(t.risk.exposure.used()).to.equal(0);
+    backoff[0] = monotonicClock().nowNs() - 1;
+    expect(t.check({ qty: 0.1 })).to.equal('ACCEPTED');
+  });
 });

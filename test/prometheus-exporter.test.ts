@@ -114,8 +114,8 @@ describe('Prometheus exporter', () => {
         'bot4_tick_latency_seconds_count 0',
       ];
       for (const line of golden) expect(lines, line).to.include(line);
-      // 27 named reasons and the unnamed code; every series once.
-      expect(lines.filter((l) => l.startsWith('bot4_orders_rejected_total{'))).to.have.length(28);
+      // 28 named reasons and the unnamed code; every series once.
+      expect(lines.filter((l) => l.startsWith('bot4_orders_rejected_total{'))).to.have.length(29);
       expect(lines.filter((l) => l.startsWith('bot4_decision_latency_seconds_bucket{'))).to.have.length(15);
       expect(new Set(lines.filter((l) => l && !l.startsWith('#'))).size).to.equal(lines.filter((l) => l && !l.startsWith('#')).length);
 

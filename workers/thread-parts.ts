@@ -17,11 +17,18 @@ import { StandInExchange } from '../core/source/stand-in-exchange.js';
 import { LEDGER_COUNTERS, sourceStatsView } from '../ipc/source-stats-layout.js';
 import { RingConsumer, RingProducer } from '../ipc/spsc-ring.js';
 import { applyWaitStrategy } from '../ipc/wait-strategy.js';
+import { CovarianceView } from '../ipc/covariance-layout.js';
 import { workerStatsView } from '../ipc/worker-stats-layout.js';
-import { EngineLoop } from './engine-loop.js';
+import { EngineLoop, type EngineLoopOptions } from './engine-loop.js';
 import type { EngineWorkerConfig, OrderSourceConfig } from './worker-config.js';
 
-export type EngineLoopParts = Pick<EngineWorkerConfig, 'workerId' | 'links' | 'stats' | 'instruments' | 'maxBatch' | 'liveOrderCapacity' | 'risk' | 'positions' | 'wait'>;
+export type EngineLoopParts = Pick<EngineWorkerConfig, 'workerId' | 'links' | 'stats' | 'instruments' | 'maxBatch' | 'liveOrderCapacity' | 'risk' | 'positions' | 'wait' | 'gatewayLink' | 'returns' | 'portfolio'>;
+
+/** The VaR check's inputs from the published matrices: the returns' sample interval comes with them. */
+function portfolioInputs(covariance: SharedArrayBuffer, workers: number): EngineLoopOptions['portfolio'] {
+  const view = new CovarianceView(covariance);
+  return { covariance: view, sampleMs: view.sampleMs, workers };
+}
 
 export function buildEngineLoop(cfg: EngineLoopParts, clock: MonotonicClock): EngineLoop {
   const inputs = cfg.links.map((l) => {
@@ -38,7 +45,9 @@ export function buildEngineLoop(cfg: EngineLoopParts, clock: MonotonicClock): En
     workerId: cfg.workerId,
     maxBatch: cfg.maxBatch,
     liveOrderCapacity: cfg.liveOrderCapacity,
-  }, cfg.risk, cfg.positions);
+    gatewayLink: cfg.gatewayLink ?? -1,
+    portfolio: cfg.portfolio ? portfolioInputs(cfg.portfolio.covariance, cfg.portfolio.workers) : undefined,
+  }, cfg.risk, cfg.positions, cfg.returns);
 }
 
 export type OrderSourceParts = Omit<OrderSourceConfig, 'core' | 'doorbell' | 'warmUp' | 'logFd' | 'logLevel'>;
@@ -56,10 +65,13 @@ export function buildOrderSource(cfg: OrderSourceParts, startNs: number, clock: 
     symbols: cfg.symbols,
     clientIdStart: cfg.clientIdStart,
     clientIdStride: cfg.clientIdStride,
+    path: cfg.path,
+    clock: clock.reading,
+    book: cfg.load.book,
   });
   const ledger = new DecisionLedger(cfg.ledgerWindow, stats.f64.subarray(LEDGER_COUNTERS.from, LEDGER_COUNTERS.to), stats.byReason);
   const dispatcher = new Dispatcher(cfg.links.map((l) => l.toWorker), cfg.instruments.length, cfg.wait, cfg.links.map((l) => l.workerDoorbell));
-  const venue = new StandInExchange(dispatcher, gen.mids, new BreakerRegistry(cfg.breakerBoard, clock).breakers, clock);
+  const venue = cfg.standIn === false ? null : new StandInExchange(dispatcher, gen.mids, new BreakerRegistry(cfg.breakerBoard, clock).breakers, clock);
   const collector = new DecisionCollector(cfg.links.map((l) => l.fromWorker), cfg.wait, ledger, dispatcher, venue, clock, stats);
   const schedule = new RateSchedule(cfg.rate, startNs + cfg.phaseNs, cfg.burst);
   const pump = new GeneratorPump(gen, schedule, dispatcher, collector, ledger, clock, cfg.backpressureNs, cfg.wait, startNs + cfg.phaseNs);

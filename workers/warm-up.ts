@@ -19,6 +19,7 @@ import type { MonotonicClock } from '../core/clock/monotonic-clock.js';
 import { Dispatcher } from '../core/dispatch/dispatcher.js';
 import { ControlOp } from '../ipc/frame-layout.js';
 import { RingConsumer, createRingBuffer } from '../ipc/spsc-ring.js';
+import { createReturnsWindow } from '../ipc/returns-window-layout.js';
 import { IdleStrategy } from '../ipc/wait-strategy.js';
 import { createDoorbell } from '../ipc/doorbell.js';
 import { createSourceStats, SourceCommand, SourceStat, sourceStatsView } from '../ipc/source-stats-layout.js';
@@ -86,6 +87,11 @@ function miniMain(link: LinkBuffers, symbols: number, clock: MonotonicClock): Ag
   };
 }
 
+/** With the correlation engine on, a scratch returns window whose 1 ms slots make warm-up take the sampling path often. */
+function scratchReturns(spec: WarmUpSpec): SharedArrayBuffer | undefined {
+  return spec.returnsWindow === undefined ? undefined : createReturnsWindow({ symbols: spec.instruments.length, window: spec.returnsWindow, sampleMs: 1 });
+}
+
 /**
  * Runs at least spec.orders synthetic orders, and at least WARM_UP_MIN_NS, end
  * to end on scratch state, through the agent runner the threads use; returns
@@ -99,7 +105,7 @@ export function warmUp(spec: WarmUpSpec, clock: MonotonicClock): WarmUpResult {
   const mainLink = link();
   const sourceLink = link();
   const worker = buildEngineLoop(
-    { workerId: 0, links: [mainLink, sourceLink], stats: createWorkerStats(), instruments: spec.instrumentTable, maxBatch: spec.maxBatch, liveOrderCapacity: spec.liveOrderCapacity, risk, positions: createPositionBoard(spec.instruments.length), wait: 'spin' },
+    { workerId: 0, links: [mainLink, sourceLink], stats: createWorkerStats(), instruments: spec.instrumentTable, maxBatch: spec.maxBatch, liveOrderCapacity: spec.liveOrderCapacity, risk, positions: createPositionBoard(spec.instruments.length), returns: scratchReturns(spec), wait: 'spin' },
     clock,
   );
   const main = miniMain(mainLink, spec.instruments.length, clock);
@@ -124,6 +130,7 @@ export function warmUp(spec: WarmUpSpec, clock: MonotonicClock): WarmUpResult {
         rate,
         phaseNs: 0,
         load: spec.load,
+        path: spec.path,
         backpressureNs: 1e6,
         breakerBoard: risk.board,
         ledgerWindow: 1 << 16,

@@ -1,7 +1,9 @@
 import type { Instrument } from '../core/instruments/instrument.js';
 import type { RiskBuffers } from '../core/risk/pre-trade-checks.js';
 import type { BurstPattern } from '../core/generator/rate-schedule.js';
+import type { ScriptedPath } from '../core/generator/scripted-path.js';
 import type { WaitStrategyName } from '../ipc/wait-strategy.js';
+import type { TimeInForce } from '../core/config/exchange-options.js';
 
 /** One pair of rings between a producer thread and a worker: frames in, answers back. */
 export interface LinkBuffers {
@@ -28,12 +30,18 @@ export interface WarmUpSpec {
   liveOrderCapacity: number;
   seed: number;
   load: LoadMix;
+  /** With --correlation on: the returns window N; warm-up samples every tick into a scratch window of 1 ms slots. */
+  returnsWindow?: number;
+  /** The run's scripted path, if any: warm-up samples it too, so that branch is optimised before traffic. */
+  path?: ScriptedPath;
 }
 
 export interface LoadMix {
   badFraction: number;
   ticksPerOrder: number;
   marketFraction: number;
+  /** The notional band each symbol's position is kept in (core/generator/order-generator.ts); default flat. */
+  book?: { low: number; high: number };
 }
 
 interface ThreadConfig {
@@ -52,8 +60,10 @@ interface ThreadConfig {
 /** What main hands a risk worker at start (workerData). Built from validated options only. */
 export interface EngineWorkerConfig extends ThreadConfig {
   workerId: number;
-  /** Link 0: main's; link 1 + s: order source s's. */
+  /** Link 0: main's; link 1 + s: order source s's; with a gateway, the last link is the gateway's. */
   links: LinkBuffers[];
+  /** Index in `links` of the gateway's link (accepted orders out, executions in); absent: the stand-in exchange. */
+  gatewayLink?: number;
   stats: SharedArrayBuffer;
   instruments: SharedArrayBuffer;
   maxBatch: number;
@@ -62,6 +72,39 @@ export interface EngineWorkerConfig extends ThreadConfig {
   risk: RiskBuffers;
   /** The position board (core/risk/position-board.ts): this worker writes its symbols' rows. */
   positions: SharedArrayBuffer;
+  /** With --correlation on: the rolling returns (ipc/returns-window-layout.ts) it samples its symbols' mids into. */
+  returns?: SharedArrayBuffer;
+  /**
+   * With --correlation on: the published matrices (ipc/covariance-layout.ts) the VaR check reads
+   * (core/risk/portfolio-var.ts; it checks only where the limits file has `portfolioVar`), and the
+   * engine's worker count, which says the symbols this worker owns.
+   */
+  portfolio?: { covariance: SharedArrayBuffer; workers: number };
+}
+
+/** What main hands the venue gateway thread at start (workerData). */
+export interface GatewayConfig {
+  /** Core to pin to, or -1. */
+  core: number;
+  /** One link per worker, index = worker id: accepted orders in (fromWorker), executions out (toWorker). */
+  links: LinkBuffers[];
+  stats: SharedArrayBuffer;
+  /** The breaker board: the venue's breaker records every call's outcome; its backoffUntilNs the venue's Retry-After. */
+  breakerBoard: SharedArrayBuffer;
+  /** Venue id whose breaker and backoff this gateway drives. */
+  venue: number;
+  /** The engine's symbols (id = index), for the venue's symbol names and tick and lot grids. */
+  instruments: Instrument[];
+  /** The venue's WebSocket API URL; set by main once the venue is known (the simulator's port). */
+  url: string;
+  tif: TimeInForce;
+  /** Key material as the gateway reads it (core/gateway/api-keys.ts: BOT4_API_KEY... variables); never logged. */
+  keys: Record<string, string | undefined>;
+  /** The gateway's own order budget: at most this many orders per window (under the venue's ORDERS limit). */
+  ordersPerWindow: number;
+  orderWindowMs: number;
+  logFd: 1 | 2;
+  logLevel: string;
 }
 
 /** What main hands an order source at start (workerData). */
@@ -85,9 +128,13 @@ export interface OrderSourceConfig extends ThreadConfig {
   load: LoadMix;
   /** Feed mode: the mid board main keeps from the feed (float64 per symbol); orders are priced off it. */
   mids?: SharedArrayBuffer;
+  /** Scenario mode: ticks follow this path (its mids in shared memory) instead of the random walk. */
+  path?: ScriptedPath;
   backpressureNs: number;
   /** The breaker board: the stand-in exchange records each order call's outcome there. */
   breakerBoard: SharedArrayBuffer;
+  /** false with a venue gateway (--exchange sim|URL): accepted orders go to it from the workers, and this source fills none. */
+  standIn?: boolean;
   /** The exactly-once ledger's window (core/dispatch/in-flight.ts). */
   ledgerWindow: number;
 }

@@ -12,14 +12,17 @@
  *               Writer: main, at creation only. Every attach checks them, the block chain and the size.
  *
  * Line 1, the trading line (TRADING_BYTE = CACHE_LINE_BYTES):
- *   128        132        136                144                                   256
- *   +----------+----------+------------------+------------- ... ------------------+
- *   | trading  | (pad)    | killedAtNs  f64  |                                    |
- *   +----------+----------+------------------+------------- ... ------------------+
+ *   128        132        136                144                            168        256
+ *   +----------+----------+------------------+------------------------------+--- ... ---+
+ *   | trading  | (pad)    | killedAtNs  f64  | backoffUntilNs f64 x VENUES  |           |
+ *   +----------+----------+------------------+------------------------------+--- ... ---+
  *   trading     bits 0-1: configured mode (TradingMode), written by main (config, operator);
  *               bits 8-15: kill reason, set once by the first thread to trip the kill switch, cleared by main.
  *               Invariant: reason != 0 => every worker treats the account as HALTED.
  *   killedAtNs  written by the thread whose CAS set the kill reason, right after it.
+ *   backoffUntilNs[v]  written only by venue v's gateway (plain store) when the venue answers 429 or 418:
+ *               until that shared-clock time workers reject the venue's orders RATE_LIMITED (0 = none).
+ *               Workers read it on every order (plain read: one value, nothing else ordered by it).
  *   A line of its own: the header is written once, this line whenever the mode or the kill switch changes.
  *
  * Breaker blocks from FIRST_BLOCK_BYTE (256), each right after the one before and starting on a line
@@ -62,7 +65,7 @@ import { CACHE_LINE_BYTES } from '../../ipc/cache-line.js';
 import { HEADER_BYTES, HEADER_FIELDS_BYTE, checkLayoutBytes, readLayoutHeader, writeLayoutHeader, type LayoutId } from '../../ipc/layout-header.js';
 import { timeBuckets, type BreakerSettings } from './breaker-settings.js';
 
-export const BREAKER_BOARD: LayoutId = { name: 'breaker board', magic: 0x42524b42 /* 'BRKB' */, version: 1 };
+export const BREAKER_BOARD: LayoutId = { name: 'breaker board', magic: 0x42524b42 /* 'BRKB' */, version: 2 };
 export const MAX_BREAKERS = 8;
 
 const TRADING_BYTE = HEADER_BYTES;
@@ -75,6 +78,8 @@ export const Header = {
   blockOffset: COUNT + 1,
   trading: TRADING_BYTE >> 2,
   killedAtNsF64: (TRADING_BYTE + 8) >> 3,
+  /** float64 index of venue 0's backoffUntilNs; venue v's is this + v. */
+  backoffUntilNsF64: (TRADING_BYTE + 16) >> 3,
 } as const;
 
 export const BreakerState = { CLOSED: 0, OPEN: 1, HALF_OPEN: 2, FORCED_OPEN: 3, DISABLED: 4 } as const;

@@ -14,6 +14,7 @@
  */
 import { Header, attachBreakerBoard } from './breaker-layout.js';
 import type { NanoClock } from './circuit-breaker.js';
+import { VENUE_COUNT } from '../venue/venue.js';
 
 export const TradingMode = { ACTIVE: 0, REDUCING: 1, HALTED: 2 } as const;
 export type TradingMode = (typeof TradingMode)[keyof typeof TradingMode];
@@ -36,6 +37,11 @@ export interface KillSwitch {
 export class TradingState implements KillSwitch {
   private readonly i32: Int32Array;
   private readonly f64: Float64Array;
+  /**
+   * Per venue id: until when (shared-clock ns) the venue told its gateway to stop sending (429 / 418
+   * Retry-After); workers reject that venue's orders RATE_LIMITED meanwhile. Writer: the venue's gateway only.
+   */
+  readonly backoffUntilNs: Float64Array;
 
   constructor(
     board: SharedArrayBuffer,
@@ -44,6 +50,7 @@ export class TradingState implements KillSwitch {
     attachBreakerBoard(board);
     this.i32 = new Int32Array(board);
     this.f64 = new Float64Array(board);
+    this.backoffUntilNs = new Float64Array(board, Header.backoffUntilNsF64 * 8, VENUE_COUNT);
   }
 
   /** Effective mode for the order check: ACTIVE, REDUCING or HALTED (configured HALTED, or killed). */

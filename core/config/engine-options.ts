@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { UNIFIED_SYMBOL, VENUES, type Venue } from '../feed/symbol-map.js';
 import { buildUniverse, knownInstrument } from '../instruments/universe.js';
+import type { Instrument } from '../instruments/instrument.js';
+import { checkScriptedPath, type ScriptedPath } from '../generator/scripted-path.js';
 import { LimitsConfigError, checkLimitSymbols, readLimitsConfig, symbolLimitRows, type LimitsConfig } from './limits-config.js';
 import { usableLiveOrders } from '../risk/live-order-set.js';
 import { MAX_RING_SLOTS } from '../../ipc/spsc-ring.js';
@@ -15,6 +17,8 @@ import { WAIT_STRATEGIES, type WaitStrategyName } from '../../ipc/wait-strategy.
 import type { BurstPattern } from '../generator/rate-schedule.js';
 import { DEFAULT_LOAD, reservedSymbols } from '../generator/order-generator.js';
 import { defaultCores, defaultThreads } from './thread-defaults.js';
+import { EXCHANGE_OPTION_SPECS, exchangeOptions, type ExchangeOptions } from './exchange-options.js';
+import { correlationOptionsSchema, type CorrelationOptions } from '../portfolio/correlation-options.js';
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z
@@ -111,6 +115,8 @@ export const OPTION_SPECS = {
   'seq-check': { schema: z.enum(['contiguous', 'monotonic']), accepts: 'contiguous|monotonic', help: "feed sequence check: any jump is a gap (default; the simulator, Coinbase), or only repeats and regressions (real Binance bookTicker 'u')" },
   'stale-ms': { schema: int(10, 600_000), accepts: 'milliseconds from 10 to 600000', help: 'feed silence after which its reference prices are stale (default 2000)' },
   'state-dir': { schema: z.string().min(1), accepts: 'a directory (created if missing)', help: 'where state.json keeps the trading day\'s realized PnL, the trading mode and a kill across restarts (default ./state)' },
+  correlation: { schema: z.enum(['on', 'off']), accepts: 'on|off', help: 'rolling returns per symbol and a covariance/correlation matrix recomputed every 100 ms on a pool thread (WASM SIMD), window 1000 returns sampled every 100 ms (default off)' },
+  ...EXCHANGE_OPTION_SPECS,
   help: { schema: z.literal('true'), accepts: 'no value (or -h)', help: 'print this help' },
 } satisfies Record<string, OptionSpec>;
 
@@ -152,6 +158,25 @@ export interface EngineOptions {
   limits: { path: string; initial: { config: LimitsConfig; text: string }; unused: string[] };
   /** Directory of the state file (engine/state-file.ts), read at start and written as the state changes. */
   stateDir: string;
+  /** The correlation engine (engine/portfolio/correlation-service.ts), when --correlation on. */
+  correlation?: CorrelationOptions;
+  /** Where accepted orders go (core/config/exchange-options.ts). */
+  exchange: ExchangeOptions;
+  /** A scripted market (a crash scenario): its instruments are the engine's symbols, and the generator's ticks follow its path. */
+  scripted?: ScriptedMarket;
+}
+
+/**
+ * What a scenario runner (scripts/scenario.ts) hands parseEngineOptions in place of
+ * --symbols: the universe, in symbol-id order, and the path of every symbol's mid.
+ */
+export interface ScriptedMarket {
+  /** The scenario's name, for the log. */
+  name: string;
+  instruments: Instrument[];
+  path: ScriptedPath;
+  /** The notional band the generator keeps each symbol's position in (a long book takes the crash). */
+  book?: { low: number; high: number };
 }
 
 export class OptionError extends Error {}
@@ -206,11 +231,22 @@ export function helpText(): string {
  * Validates argv against the specs and fills defaults. `machineCores` decides the
  * default worker count and core list; `isTty` the default metrics format.
  */
-export function parseEngineOptions(argv: readonly string[], machineCores: number, isTty: boolean): EngineOptions | 'help' {
+export function parseEngineOptions(argv: readonly string[], machineCores: number, isTty: boolean, scripted?: ScriptedMarket): EngineOptions | 'help' {
   const raw = tokenize(argv);
   if (raw.has('help')) return 'help';
   const get = <K extends OptionName>(k: K) => parseOne(k, raw.get(k));
-  const symbols = (get('symbols') as number | undefined) ?? 16;
+  if (scripted) {
+    // The scenario decides the symbols and their prices: a flag that decides them too would be ignored.
+    for (const k of ['symbols', 'feed', 'orders'] as const) {
+      if (raw.has(k)) throw new OptionError(`bot4: --${k} cannot be used with scenario ${scripted.name}: the scenario decides the symbols and generates the orders`);
+    }
+    try {
+      checkScriptedPath(scripted.path, scripted.instruments.length);
+    } catch (e) {
+      throw new OptionError(`bot4: scenario ${scripted.name}: ${(e as Error).message}`);
+    }
+  }
+  const symbols = scripted ? scripted.instruments.length : ((get('symbols') as number | undefined) ?? 16);
   const feed = feedOptions(raw, get);
   const universe = feed ? feed.subscribe.length : symbols;
   const reserved = reservedSymbols(universe, feed !== undefined);
@@ -234,7 +270,7 @@ export function parseEngineOptions(argv: readonly string[], machineCores: number
   // No orders and no feed: no thread would have anything to do, and the run would "succeed" with nothing decided.
   if (!orders && !feed) throw new OptionError(`bot4: --orders off needs --feed: without orders or a feed there is nothing to run`);
   // The engine's symbol names (assembly.ts builds the same universe; its names do not depend on the seed).
-  const names = feed ? feed.subscribe : buildUniverse(symbols, 1).map((i) => i.name);
+  const names = feed ? feed.subscribe : scripted ? scripted.instruments.map((i) => i.name) : buildUniverse(symbols, 1).map((i) => i.name);
   const limits = loadLimits(raw.get('limits'), names);
   const liveOrders = (get('live-orders') as number | undefined) ?? 65536;
   checkLiveOrders(liveOrders, limits, names, raw);
@@ -262,6 +298,11 @@ export function parseEngineOptions(argv: readonly string[], machineCores: number
     stateDir: (get('state-dir') as string | undefined) ?? 'state',
     feed,
     orders,
+    correlation: get('correlation') === 'on' ? correlationOptionsSchema.parse({}) : undefined,
+    exchange: exchangeOptions(raw, get, (m) => {
+      throw new OptionError(m);
+    }),
+    scripted,
   };
 }
 
@@ -297,6 +338,9 @@ function checkThreadCount(workers: number, sources: number, machineCores: number
 /** What a valid but doubtful combination of options deserves a warning for, once at start. */
 export function optionWarnings(opts: EngineOptions): string[] {
   const out: string[] = [];
+  if (opts.limits.initial.config.portfolioVar && !opts.correlation) {
+    out.push(`--limits ${opts.limits.path} sets portfolioVar, but without --correlation on no covariance is computed: the VaR check is off`);
+  }
   const unused = opts.limits.unused;
   if (unused.length > 0) out.push(`--limits ${opts.limits.path}: no such symbol in this run, limits unused: ${unused.join(', ')}`);
   if (opts.ringSlots < MIN_RING_SLOTS) {

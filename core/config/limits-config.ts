@@ -1,7 +1,7 @@
 /**
  * The limits config file (JSON), validated with zod: per-symbol risk limits,
- * the account's trading mode, gross exposure and daily loss limits, each
- * venue's rate limiters and circuit-breaker settings. Limits are adjustable
+ * the account's trading mode, gross exposure and daily loss limits, the
+ * portfolio VaR limit, each venue's rate limiters and circuit-breaker settings. Limits are adjustable
  * intraday (MiFID II RTS 7): engine/limits-loader.ts re-reads the file on SIGHUP or
  * when it changes and applies it to the running shared state.
  *
@@ -18,7 +18,7 @@ import { knownInstrument } from '../instruments/universe.js';
 import { MAX_LEDGER_UNITS } from '../risk/exposure-ledger.js';
 import { TRADING_MODE_NAMES } from '../breaker/trading-state.js';
 import { VENUE_NAMES, type VenueName } from '../venue/venue.js';
-import type { SymbolLimitRow } from '../risk/limits-table.js';
+import { VAR_OFF, type SymbolLimitRow, type VarLimitRow } from '../risk/limits-table.js';
 
 const positive = z.number().positive().finite();
 
@@ -40,6 +40,23 @@ export type SymbolLimits = z.output<typeof symbolLimitsSchema>;
 
 const breakerOverride = breakerOverrideSchema;
 
+/**
+ * The pre-trade portfolio VaR check (core/risk/portfolio-var.ts). Absent = no VaR check.
+ * VaR = z(confidence) * sqrt(w' Sigma w * horizonMs / sampleMs), w the account's notional per symbol.
+ */
+export const portfolioVarSchema = z.strictObject({
+  /** Largest parametric VaR (quote) an order may take the account to; an order that lowers VaR always passes. */
+  limit: positive,
+  /** One-sided confidence of the loss quantile, e.g. 0.99. */
+  confidence: z.number().gt(0.5).lt(1).default(0.99),
+  /** Horizon of the VaR (ms): the matrix's per-sample variance is scaled by horizonMs / sampleMs. */
+  horizonMs: positive.default(86_400_000),
+  /** Until a covariance matrix is published: every symbol at this daily volatility (0.05 = 5 % a day)... */
+  fallbackDailyVol: z.number().positive().max(10).default(0.05),
+  /** ...and every pair at this correlation (crashes drive crypto correlations towards 1). */
+  fallbackCorrelation: z.number().min(0).max(1).default(0.8),
+});
+
 export const limitsConfigSchema = z
   .strictObject({
     account: z.strictObject({
@@ -57,6 +74,7 @@ export const limitsConfigSchema = z
     symbolDefaults: symbolLimitsSchema,
     /** Per engine symbol name (e.g. BTC/USDT): fields that differ from symbolDefaults. */
     symbols: z.record(z.string().min(1), symbolLimitsSchema.partial()).default({}),
+    portfolioVar: portfolioVarSchema.optional(),
     rateLimits: rateLimitsSchema.default({ profile: 'venue', krakenTier: 'starter', limiters: {} }),
     breakers: z
       .strictObject({
@@ -174,4 +192,9 @@ export function symbolLimitRows(c: LimitsConfig, symbols: readonly string[]): Sy
       enabled: s.enabled,
     };
   });
+}
+
+/** The account row's VaR settings: VAR_OFF (limit 0) when the file has no `portfolioVar`. */
+export function varLimitRow(c: LimitsConfig): VarLimitRow {
+  return c.portfolioVar ?? VAR_OFF;
 }

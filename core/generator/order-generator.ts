@@ -8,6 +8,7 @@
 import { Frame, FrameKind, MarketTick, NewOrder, OrderType, Side } from '../../ipc/frame-layout.js';
 import type { Instrument } from '../instruments/instrument.js';
 import { Prng } from '../random/prng.js';
+import { pathSteps, type ScriptedPath } from './scripted-path.js';
 
 export const BadOrderKind = {
   FatFingerPrice: 0,
@@ -50,14 +51,28 @@ export interface GeneratorOptions {
    */
   clientIdStart?: number;
   clientIdStride?: number;
+  /**
+   * Ticks follow this precomputed path instead of the random walk, sampled by
+   * the time elapsed since begin(startNs) on `clock` (the source's clock
+   * reading, current whenever prepare() runs). Needs `clock`.
+   */
+  path?: ScriptedPath;
+  clock?: Float64Array;
+  /**
+   * The notional band each symbol's good orders keep the position in: buy
+   * until it reaches `high`, then sell until it reaches `low` (quote; a
+   * position valued at the mid). Default -REGIME_NOTIONAL..+REGIME_NOTIONAL,
+   * flat on average; a band above 0 is a long book (the crash scenarios).
+   */
+  book?: { low: number; high: number };
 }
 
 /** Float64 registers of the generator (indices into `r`). */
 const R = {
   price: 0, qty: 1, clientId: 2, bid: 3, ask: 4, bidQty: 5, askQty: 6, tickSeq: 7, nextClientId: 8,
-  goodClientId: 9, goodPrice: 10, goodQty: 11,
+  goodClientId: 9, goodPrice: 10, goodQty: 11, pathStart: 12, bookLow: 13, bookHigh: 14,
 } as const;
-const R_SLOTS = 12;
+const R_SLOTS = 15;
 /** Int32 registers (indices into `n32`). */
 const N = {
   kind: 0, symbol: 1, forced: 2, side: 3, type: 4, warmup: 5, badCursor: 6,
@@ -136,6 +151,11 @@ export class OrderGenerator {
    */
   private readonly uniforms = new Float64Array(BLOCK);
   private readonly normals = new Float64Array(BLOCK);
+  /** The scripted path's mids (empty without one), its last step and step length; `clock` is read when it is sampled. */
+  private readonly pathMids: Float64Array;
+  private readonly pathLast: number;
+  private readonly pathStepNs: number;
+  private readonly clock: Float64Array;
 
   constructor(
     readonly instruments: readonly Instrument[],
@@ -157,11 +177,20 @@ export class OrderGenerator {
     this.maxQty = col((i) => i.maxQty);
     this.maxNotional = col((i) => i.maxNotional);
     this.mid = opts.mids ?? col((i) => i.initialPrice);
+    if (opts.path && !opts.clock) throw new RangeError('order generator: a scripted path needs the clock reading it is sampled by');
+    this.pathMids = opts.path?.mids ?? new Float64Array(0);
+    this.pathLast = opts.path ? pathSteps(opts.path) - 1 : -1;
+    this.pathStepNs = opts.path?.stepNs ?? 1;
+    this.clock = opts.clock ?? new Float64Array(1);
+    if (opts.path) for (let s = 0; s < this.n; s++) this.mid[s] = this.pathMids[s];
     this.low = col((i) => i.initialPrice / 5);
     this.high = col((i) => i.initialPrice * 5);
     this.held = new Float64Array(this.n);
     this.regime = new Int32Array(this.n).fill(Side.Buy);
     this.r[R.nextClientId] = opts.clientIdStart ?? 1;
+    this.r[R.bookLow] = opts.book?.low ?? -REGIME_NOTIONAL;
+    this.r[R.bookHigh] = opts.book?.high ?? REGIME_NOTIONAL;
+    if (!(this.r[R.bookLow] < this.r[R.bookHigh])) throw new RangeError(`order generator: book band ${this.r[R.bookLow]}..${this.r[R.bookHigh]} is empty`);
     this.clientIdStride = opts.clientIdStride ?? 1;
     this.n32[N.goodSymbol] = -1;
     this.n32[N.ui] = BLOCK;
@@ -172,6 +201,11 @@ export class OrderGenerator {
   /** The market's mid per symbol as the generator sees it now (read-only: the stand-in exchange fills at it). */
   get mids(): Float64Array {
     return this.mid;
+  }
+
+  /** The scripted path's time origin: the sources' common start (ns on the clock given). */
+  begin(startNs: number): void {
+    this.r[R.pathStart] = startNs;
   }
 
   /** Kind of the prepared event (FrameKind.MarketTick or FrameKind.NewOrder). */
@@ -229,10 +263,18 @@ export class OrderGenerator {
 
   private prepareTick(s: number): void {
     const r = this.r;
-    let m = this.mid[s] * Math.exp(VOLATILITY * this.normals[this.n32[N.zi]++]);
-    if (this.uniforms[this.n32[N.ui]++] < JUMP_PROBABILITY) m *= this.uniforms[this.n32[N.ui]++] < 0.5 ? 1 - JUMP_SIZE : 1 + JUMP_SIZE;
-    if (m < this.low[s]) m = this.low[s];
-    if (m > this.high[s]) m = this.high[s];
+    let m = 0;
+    if (this.pathLast >= 0) {
+      let k = Math.floor((this.clock[0] - r[R.pathStart]) / this.pathStepNs);
+      if (k < 0) k = 0;
+      else if (k > this.pathLast) k = this.pathLast;
+      m = this.pathMids[k * this.n + s];
+    } else {
+      m = this.mid[s] * Math.exp(VOLATILITY * this.normals[this.n32[N.zi]++]);
+      if (this.uniforms[this.n32[N.ui]++] < JUMP_PROBABILITY) m *= this.uniforms[this.n32[N.ui]++] < 0.5 ? 1 - JUMP_SIZE : 1 + JUMP_SIZE;
+      if (m < this.low[s]) m = this.low[s];
+      if (m > this.high[s]) m = this.high[s];
+    }
     this.mid[s] = m;
     const t = this.tick[s];
     const halfSpread = (1 + Math.floor(this.uniforms[this.n32[N.ui]++] * 3)) * t;
@@ -278,8 +320,8 @@ export class OrderGenerator {
     n[N.symbol] = s;
     const m = this.mid[s];
     const held = this.held[s] * m;
-    if (held >= REGIME_NOTIONAL) this.regime[s] = Side.Sell;
-    else if (held <= -REGIME_NOTIONAL) this.regime[s] = Side.Buy;
+    if (held >= r[R.bookHigh]) this.regime[s] = Side.Sell;
+    else if (held <= r[R.bookLow]) this.regime[s] = Side.Buy;
     n[N.side] = this.regime[s];
     r[R.clientId] = r[R.nextClientId];
     r[R.nextClientId] += this.clientIdStride;

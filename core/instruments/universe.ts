@@ -71,6 +71,23 @@ function make(name: string, price: number, tick: number, lot: number): Instrumen
   };
 }
 
+/**
+ * An instrument of a scripted market (the crash scenarios) whose price starts
+ * at `start` and may fall as low as `lowest`: its tick fits the lowest price
+ * (four significant digits there) and its largest quantity holds the usual
+ * notional at it, so a coin that loses 99.99 % keeps prices on its grid and
+ * orders within its bounds. Any name: events need coins (LUNA/USDT,
+ * FTT/USDT) that the generated universe lacks.
+ */
+export function rangeInstrument(name: string, start: number, lowest: number): Instrument {
+  if (!(start > 0 && lowest > 0 && lowest <= start && Number.isFinite(start))) throw new RangeError(`instrument ${name}: start ${start} and lowest ${lowest} must be prices with 0 < lowest <= start`);
+  const tick = pow10(Math.floor(Math.log10(lowest)) - 4);
+  const lot = pow10(Math.max(-8, Math.floor(Math.log10(1 / start))));
+  const ins = make(name, Number((Math.round(start / tick) * tick).toPrecision(12)), tick, lot);
+  ins.maxQty = Math.round(2_500_000 / lowest / lot) * lot;
+  return ins;
+}
+
 export function buildUniverse(count: number, seed: number): Instrument[] {
   const out: Instrument[] = [];
   for (let i = 0; i < count && i < MAJORS.length; i++) out.push(make(...MAJORS[i]));

@@ -10,10 +10,10 @@
  *   | magic    | version  | symbols  |                                        |   header line
  *   +----------+----------+----------+----------------- ... -----------------+
  *   128 + s*64: row of symbol s, one cache line, ROW_F64 float64:
- *   0      4      8          16         24           32       40          48           56
- *   +------+------+----------+----------+------------+--------+-----------+------------+
- *   | seq  |(pad) | position | avgPrice | realizedPnl| refMid | openOrders| openNotional|
- *   +------+------+----------+----------+------------+--------+-----------+------------+
+ *   0      4      8          16         24           32       40          48            56           64
+ *   +------+------+----------+----------+------------+--------+-----------+-------------+------------+
+ *   | seq  |(pad) | position | avgPrice | realizedPnl| refMid | openOrders| openNotional| openNetQty |
+ *   +------+------+----------+----------+------------+--------+-----------+-------------+------------+
  *
  *   magic, version  POSITION_BOARD; main, at creation. Every attach checks them and the size.
  *   symbols   rows; main, at creation.
@@ -21,7 +21,9 @@
  *             odd while it rewrites the row, then even (+2 per rewrite); 0 = never written.
  *   fields    the owning worker, plain float64 stores between the two seq stores.
  *             position (base units, signed), avgPrice (0 when flat), realizedPnl (quote,
- *             since start), refMid (NaN before the first tick), openOrders, openNotional (quote).
+ *             since start), refMid (NaN before the first tick), openOrders, openNotional (quote),
+ *             openNetQty (open buy minus open sell quantity: other workers' portfolio VaR
+ *             counts position + openNetQty, as the owner's own check does).
  *
  * One writer per row (symbol s is owned by exactly one worker), so the seq
  * needs no CAS. Each row is its own cache line: workers writing neighbouring
@@ -34,13 +36,13 @@
 import { HEADER_BYTES, HEADER_FIELDS_BYTE, checkLayoutBytes, readLayoutHeader, writeLayoutHeader, type LayoutId } from '../../ipc/layout-header.js';
 import { CACHE_LINE_BYTES } from '../../ipc/cache-line.js';
 
-export const POSITION_BOARD: LayoutId = { name: 'position board', magic: 0x504f5342 /* 'POSB' */, version: 1 };
+export const POSITION_BOARD: LayoutId = { name: 'position board', magic: 0x504f5342 /* 'POSB' */, version: 2 };
 
 const ROW_F64 = CACHE_LINE_BYTES >> 3;
 /** float64 offsets in a row (0 holds the int32 seq). */
-export const PositionField = { position: 1, avgPrice: 2, realizedPnl: 3, refMid: 4, openOrders: 5, openNotional: 6 } as const;
+export const PositionField = { position: 1, avgPrice: 2, realizedPnl: 3, refMid: 4, openOrders: 5, openNotional: 6, openNetQty: 7 } as const;
 /** Length of a scratch row for write(): the fields' offsets plus the unused 0. */
-export const ROW_FIELDS = 7;
+export const ROW_FIELDS = 8;
 const SYMBOLS = HEADER_FIELDS_BYTE >> 2;
 
 function boardBytes(symbols: number): number {
@@ -90,6 +92,41 @@ export class PositionBoardWriter {
     const f = this.f64;
     for (let k = 1; k < ROW_FIELDS; k++) f[o + k] = row[k];
     Atomics.store(this.i32, seqAt, v + 2);
+  }
+}
+
+/**
+ * How often copyRow() re-reads a row that is mid-write before it reports it torn. It runs on a
+ * worker's batch path, so it never waits on the clock: the caller keeps its older copy instead.
+ */
+const COPY_TRIES = 8;
+
+/** A worker's side: allocation-free copies of other workers' rows (portfolio VaR). */
+export class PositionBoardRows {
+  readonly symbols: number;
+  private readonly i32: Int32Array;
+  private readonly f64: Float64Array;
+
+  constructor(sab: SharedArrayBuffer) {
+    this.symbols = attachPositionBoard(sab);
+    this.i32 = new Int32Array(sab, HEADER_BYTES);
+    this.f64 = new Float64Array(sab, HEADER_BYTES);
+  }
+
+  /**
+   * Copies symbol s's row as one version wrote it into `out[PositionField.x]` (ROW_FIELDS float64);
+   * false when it stayed mid-write through COPY_TRIES reads (out then holds no consistent row).
+   */
+  copyRow(s: number, out: Float64Array): boolean {
+    const seqAt = s * (ROW_F64 * 2);
+    const o = s * ROW_F64;
+    const f = this.f64;
+    for (let tries = 0; tries < COPY_TRIES; tries++) {
+      const v1 = Atomics.load(this.i32, seqAt);
+      for (let k = 1; k < ROW_FIELDS; k++) out[k] = f[o + k];
+      if ((v1 & 1) === 0 && Atomics.load(this.i32, seqAt) === v1) return true;
+    }
+    return false;
   }
 }
 

@@ -54,6 +54,7 @@ export class PositionPublisher {
       row[PositionField.refMid] = mid;
       row[PositionField.openOrders] = pb.openOrders[s];
       row[PositionField.openNotional] = pb.openNotional[s];
+      row[PositionField.openNetQty] = pb.openBuyQty[s] - pb.openSellQty[s];
       this.board.write(s, row);
     }
     this.count = 0;

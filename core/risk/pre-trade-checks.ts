@@ -9,13 +9,15 @@
  *   6 collar               NO_REFERENCE_PRICE, MARKET_DATA_STALE (feed said so, or older than maxRefAgeNs), PRICE_OUTSIDE_COLLAR
  *   7 position             POSITION_LIMIT: |position| if every open order on the side and this one filled
  *   8 open orders          OPEN_ORDERS_LIMIT, OPEN_NOTIONAL_LIMIT (per symbol)
- *   9 gross exposure       GROSS_EXPOSURE_LIMIT: CAS reservation on the account ledger (0 for an order that reduces)
- *  10 daily loss           DAILY_LOSS_LIMIT
- *  11 self-trade           SELF_TRADE: crosses a resting order of the account on the symbol
- *  12 client id            DUPLICATE_CLIENT_ID, OPEN_ORDER_TABLE_FULL
- *  13 reduce-only flag     REDUCE_ONLY_VIOLATION
- *  14 venue rate limiter   RATE_LIMITED (refused, never queued)
- * A reject after step 9 gives the reservation back. An accepted order becomes
+ *   9 portfolio VaR        VAR_LIMIT: the order would raise the account's parametric VaR above the
+ *                          limit (portfolio-var.ts; only with a covariance source and `portfolioVar`)
+ *  10 gross exposure       GROSS_EXPOSURE_LIMIT: CAS reservation on the account ledger (0 for an order that reduces)
+ *  11 daily loss           DAILY_LOSS_LIMIT
+ *  12 self-trade           SELF_TRADE: crosses a resting order of the account on the symbol
+ *  13 client id            DUPLICATE_CLIENT_ID, OPEN_ORDER_TABLE_FULL
+ *  14 reduce-only flag     REDUCE_ONLY_VIOLATION
+ *  15 venue rate limiter   RATE_LIMITED (refused, never queued; also while the venue's 429/418 Retry-After runs)
+ * A reject after step 10 gives the reservation back. An accepted order becomes
  * live (order table, open totals) until its Fill frame says done; fills move
  * the position, settle the reservation and record realized PnL (which can
  * trip the kill switch), cancels release what is left.
@@ -36,6 +38,7 @@ import { ExposureLedger } from './exposure-ledger.js';
 import { Insert, type LiveOrderSet } from './live-order-set.js';
 import { GRID_EPS, offGridAt } from './price-grid.js';
 import { OrderTable } from './order-table.js';
+import { PortfolioVar, type PortfolioVarInputs } from './portfolio-var.js';
 import { PositionBook } from './position-book.js';
 import type { ReferenceBook } from './reference-book.js';
 import { Reason } from './reject-reason.js';
@@ -59,7 +62,10 @@ export class PreTradeChecker {
   readonly exposure: ExposureLedger;
   readonly positions: PositionBook;
   readonly orders: OrderTable;
+  /** The portfolio VaR check, or null when the worker has no covariance source (check off). */
+  readonly portfolio: PortfolioVar | null;
   private readonly breakers: readonly CircuitBreaker[];
+  private readonly backoffUntilNs: Float64Array;
   /** Order limiter per venue (spot: the frame has no market field), or null when none is configured. */
   private readonly limiterOf: ReadonlyArray<RateLimiter | null>;
   private readonly symbols: number;
@@ -72,6 +78,7 @@ export class PreTradeChecker {
     private readonly live: LiveOrderSet,
     risk: RiskBuffers,
     private readonly clock: MonotonicClock,
+    portfolio: PortfolioVarInputs | null = null,
   ) {
     this.instruments = attachInstrumentTable(instrumentTable);
     this.symbols = this.instruments.length / SYMBOL_STRIDE;
@@ -79,6 +86,7 @@ export class PreTradeChecker {
     const registry = new BreakerRegistry(risk.board, clock);
     this.breakers = registry.breakers;
     this.trading = registry.trading;
+    this.backoffUntilNs = registry.trading.backoffUntilNs;
     this.exposure = new ExposureLedger(risk.ledger, registry.trading);
     const limiters = new RateLimiters(risk.limiters);
     this.limiterOf = Array.from({ length: VENUE_COUNT }, (_, v) => limiters.forOrders(v, Market.spot) ?? null);
@@ -86,6 +94,7 @@ export class PreTradeChecker {
     this.orders = new OrderTable(live.limit, this.symbols);
     this.regs[G.invExpQ] = 1 / this.exposure.exposureQuantum;
     this.regs[G.invPnlQ] = 1 / this.exposure.pnlQuantum;
+    this.portfolio = portfolio === null ? null : new PortfolioVar(portfolio, this.positions, book, this.limits.account);
   }
 
   /** Price the last accepted order was valued at (its limit, or the reference for a market order). */
@@ -93,11 +102,16 @@ export class PreTradeChecker {
     return this.regs[G.checkedPrice];
   }
 
-  /** Once per batch, before its frames: picks up new limits and reads the clock. */
+  /** Once per batch, before its frames: picks up new limits and reads the clock (and a new covariance). */
   beginBatch(): void {
-    this.limits.refresh();
+    const changed = this.limits.refresh();
     this.clock.update();
     this.regs[G.now] = this.clock.reading[0];
+    const pv = this.portfolio;
+    if (pv !== null) {
+      if (changed) pv.configure(this.limits.account);
+      pv.beginBatchAt(this.regs, G.now);
+    }
   }
 
   /** Would this order only shrink |position| even if every open order on its side filled first? */
@@ -166,6 +180,8 @@ export class PreTradeChecker {
     if (worst > lim[lr + LimitField.maxPosition] * (1 + GRID_EPS)) return Reason.POSITION_LIMIT;
     if (pb.openOrders[s] + 1 > lim[lr + LimitField.maxOpenOrders]) return Reason.OPEN_ORDERS_LIMIT;
     if (pb.openNotional[s] + notional > lim[lr + LimitField.maxOpenNotional]) return Reason.OPEN_NOTIONAL_LIMIT;
+    const pv = this.portfolio;
+    if (pv !== null && pv.exceeds(s, side, f64, d)) return Reason.VAR_LIMIT;
 
     const reducing = this.reduces(s, side, f64, d);
     const units = reducing ? 0 : Math.ceil(notional * this.regs[G.invExpQ]) | 0;
@@ -197,6 +213,7 @@ export class PreTradeChecker {
       if (rest < pb.bestSell[s]) pb.bestSell[s] = rest;
     }
     this.regs[G.checkedPrice] = valuedAt;
+    if (pv !== null) pv.commit(s);
     return Reason.ACCEPTED;
   }
 
@@ -214,7 +231,9 @@ export class PreTradeChecker {
     if (this.live.hasKey()) return Reason.DUPLICATE_CLIENT_ID;
     if (this.live.size >= this.live.limit) return Reason.OPEN_ORDER_TABLE_FULL;
     if ((i32[base + NewOrder.flags] & OrderFlag.ReduceOnly) !== 0 && !reducing) return Reason.REDUCE_ONLY_VIOLATION;
-    const limiter = this.limiterOf[i32[base + NewOrder.venue]];
+    const venue = i32[base + NewOrder.venue];
+    if (this.backoffUntilNs[venue] > this.regs[G.now]) return Reason.RATE_LIMITED;
+    const limiter = this.limiterOf[venue];
     if (limiter !== null && !limiter.tryAcquireOrderAt(this.regs, G.now)) return Reason.RATE_LIMITED;
     return Reason.ACCEPTED;
   }
@@ -249,7 +268,10 @@ export class PreTradeChecker {
       this.regs[G.fillPrice] = f64[d + Fill.price];
       this.applyPosition(s, side, part);
     }
-    if (!done) return s;
+    if (!done) {
+      if (this.portfolio !== null) this.portfolio.commit(s);
+      return s;
+    }
     const left = orders.reserved[r];
     if (left !== 0) this.exposure.release(left);
     const rest = orders.rest[r];
@@ -266,6 +288,7 @@ export class PreTradeChecker {
       pb.openSellQty[s] = 0;
     }
     if (side === Side.Buy ? rest >= pb.bestBuy[s] && rest > -Infinity : rest <= pb.bestSell[s] && rest < Infinity) pb.rescanBest(orders, s, side);
+    if (this.portfolio !== null) this.portfolio.commit(s);
     return s;
   }
 

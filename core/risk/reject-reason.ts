@@ -32,6 +32,7 @@ export const Reason = {
   DAILY_LOSS_LIMIT: 25,
   SELF_TRADE: 26,
   REDUCE_ONLY_VIOLATION: 27,
+  VAR_LIMIT: 28,
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 

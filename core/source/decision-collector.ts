@@ -36,7 +36,8 @@ export class DecisionCollector {
     wait: WaitStrategyName,
     private readonly ledger: DecisionLedger,
     private readonly dispatcher: Dispatcher,
-    private readonly venue: StandInExchange,
+    /** null with a venue gateway (the worker forwards accepted orders to it). */
+    private readonly venue: StandInExchange | null,
     private readonly clock: MonotonicClock,
     stats: SourceStatsView,
   ) {
@@ -84,7 +85,7 @@ export class DecisionCollector {
       this.lateness[bucketIndex(written - due)]++;
       this.queued[bucketIndex(queued)]++;
       this.back[bucketIndex(seen - written - queued)]++;
-      if (reason === Reason.ACCEPTED) this.venue.execute(w, i32, f64, b);
+      if (reason === Reason.ACCEPTED && this.venue !== null) this.venue.execute(w, i32, f64, b);
     }
     c.advance(n);
     c.release();

@@ -49,8 +49,9 @@ export class GeneratorPump {
     this.begin(startNs);
   }
 
-  /** The first order is due at startNs (paced): the schedule starts there. */
+  /** The first order is due at startNs (paced): the schedule, and a scripted path's time, start there. */
   begin(startNs: number): void {
+    this.gen.begin(startNs);
     this.schedule.restart(startNs);
     this.due[0] = this.schedule.paced ? startNs : Infinity;
   }

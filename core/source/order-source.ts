@@ -33,7 +33,8 @@ export class OrderSource implements Agent {
     private readonly collector: DecisionCollector,
     private readonly dispatcher: Dispatcher,
     private readonly ledger: DecisionLedger,
-    private readonly venue: StandInExchange,
+    /** null with a venue gateway: the worker hands accepted orders to it, not to this source. */
+    private readonly venue: StandInExchange | null,
     private readonly stats: SourceStatsView,
     private readonly clockReading: Float64Array,
   ) {
@@ -78,7 +79,7 @@ export class OrderSource implements Agent {
     const f = this.stats.f64;
     f[SourceStat.backpressure] = this.pump.backpressureRejects;
     f[SourceStat.ticksSent] = this.pump.ticks;
-    f[SourceStat.fillsSent] = this.venue.fills;
+    f[SourceStat.fillsSent] = this.venue === null ? 0 : this.venue.fills;
     f[SourceStat.fillsQueuedPeak] = this.dispatcher.fillsQueuedPeak;
     f[SourceStat.conflatedTicks] = this.dispatcher.conflatedTicks;
   }

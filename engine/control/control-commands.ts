@@ -31,6 +31,8 @@ export interface ControlDeps {
   riskLine: () => RiskLine;
   limits: LimitsLoader;
   positions: PositionsView;
+  /** Per worker, the shared-clock ns at which the halt in force reached it (WorkerStat.haltSeenNs; 0 = trading there). */
+  haltSeenNs: () => number[];
   log: Logger;
 }
 
@@ -43,7 +45,7 @@ export class ControlCommands {
     const d = this.deps;
     switch (command) {
       case 'status':
-        return { status: 200, body: { ...d.riskLine(), configured: TRADING_MODE_NAMES[d.risk.registry.trading.configured()], dailyLossLimit: d.limits.current().account.dailyLossLimit, positions: d.positions.snapshot().totals } };
+        return { status: 200, body: { ...d.riskLine(), configured: TRADING_MODE_NAMES[d.risk.registry.trading.configured()], dailyLossLimit: d.limits.current().account.dailyLossLimit, positions: d.positions.snapshot().totals, haltSeenNs: d.haltSeenNs() } };
       case 'positions':
         return { status: 200, body: d.positions.snapshot() };
       case 'halt':

@@ -9,6 +9,7 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { monotonicClock } from '../../core/clock/monotonic-clock.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const TOKEN = 'e2e-token';
@@ -58,14 +59,20 @@ describe('operator control of a running engine', function () {
       await until('accepted orders', () => metrics().some((l) => (l.accepted ?? 0) > 0));
       expect((await call(port, 'POST', '/halt', 'wrong')).status).to.equal(401);
 
+      const beforeHalt = monotonicClock().nowNs();
       expect((await call(port, 'POST', '/halt')).body).to.include({ configured: 'HALTED' });
       const halted = await secondAfter();
+      // Where the halt reached the worker, on the clock every process of the machine shares.
+      const seen = (await call(port, 'GET', '/status')).body.haltSeenNs as number[];
+      expect(seen).to.have.length(1);
+      expect(seen[0]).to.be.greaterThan(beforeHalt);
       expect(halted.accepted).to.equal(0);
       expect(halted.rejectedByReason?.TRADING_HALTED).to.be.greaterThan(0);
       expect((await call(port, 'POST', '/resume')).body).to.include({ configured: 'ACTIVE' });
       const resumed = await secondAfter();
       expect(resumed.accepted).to.be.greaterThan(0);
       expect(resumed.rejectedByReason?.TRADING_HALTED ?? 0).to.equal(0);
+      expect((await call(port, 'GET', '/status')).body.haltSeenNs).to.deep.equal([0]);
 
       expect((await call(port, 'POST', '/kill')).body).to.include({ killed: true, killReason: 'operator' });
       expect((await secondAfter()).accepted).to.equal(0);
