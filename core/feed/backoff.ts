@@ -26,3 +26,13 @@ export function permanentFailure(err: { message: string; code?: string }): boole
   const code = err.code ?? '';
   return code === 'ENOTFOUND' || code === 'EPROTO' || code.startsWith('ERR_SSL_') || code.includes('CERT') || /Sec-WebSocket-Accept/.test(err.message);
 }
+
+/**
+ * "Full jitter" (AWS architecture blog, Exponential Backoff and Jitter): a
+ * delay drawn uniformly from [0, min(cap, base * 2^attempt)). Spreads a crowd
+ * of clients dropped by one outage most evenly, so the venue coming back is
+ * not met by a thundering herd; the gateway uses it for its reconnects.
+ */
+export function fullJitterDelay(attempt: number, baseMs: number, capMs: number, random01: number): number {
+  return random01 * Math.min(capMs, baseMs * 2 ** Math.min(attempt, 30));
+}
