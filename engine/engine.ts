@@ -8,8 +8,10 @@
  * metrics once a second from the threads' shared counters.
  * Stopping (duration reached, SIGINT/SIGTERM, a thread that kept dying, a feed that cannot serve):
  * tell every source to stop; each drains until its every order has its
- * decision and exits; then each worker gets Shutdown down main's link, drains
- * its links and exits; then the summary.
+ * decision and exits; with a venue gateway, the gateway then waits for the
+ * venue's final state of every order it sent and the orders are reconciled
+ * with the venue's (engine/venue-link.ts); then each worker gets Shutdown down
+ * main's link, drains its links and exits; then the summary.
  */
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
 import { machineCores } from '../core/affinity/cpu-affinity.js';
@@ -42,6 +44,7 @@ import { Supervisor } from './supervisor.js';
 import { startControlPlane } from './control/control-plane.js';
 import { PositionsView } from './control/positions.js';
 import { CorrelationService } from './portfolio/correlation-service.js';
+import { VenueLink } from './venue-link.js';
 
 const SECOND_NS = 1e9;
 /**
@@ -147,7 +150,11 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
       ringsOut: allLinks.map((l) => new RingMonitor(l.fromWorker)),
       mainGc,
       mainConflatedTicks: () => mainDispatcher.conflatedTicks,
-      extra: () => ({ risk: riskLine(risk, breakerWatcher), ...(marketFeed ? { feed: { state: marketFeed.state, ...marketFeed.stats.snapshot() } } : {}) }),
+      extra: () => ({
+        risk: riskLine(risk, breakerWatcher),
+        ...(marketFeed ? { feed: { state: marketFeed.state, ...marketFeed.stats.snapshot() } } : {}),
+        ...(venue ? { exchange: venue.line() } : {}),
+      }),
       column: () => ['risk', riskColumn(riskLine(risk, breakerWatcher), positions.snapshot().totals.unrealizedPnl), 22],
     },
     opts.metrics,
@@ -201,6 +208,13 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
     opts.feed ? IDLE_MS_FEED : IDLE_MS,
   );
   const warmStart = clock.nowNs();
+  // The venue's gateway is connecting while the threads warm up; orders wait in its rings until it is.
+  const venue = asm.gatewayConfig && opts.exchange.kind !== 'stand-in'
+    ? await VenueLink.start(asm.gatewayConfig, opts.exchange, opts.seed, log, (reason) => {
+        fatal = reason;
+        stop(reason);
+      })
+    : undefined;
   const started = supervisor.start();
   // Main's own warm-up while the threads warm theirs: the reporter's code, run without printing.
   for (let i = 0; i < MAIN_WARM_UP_REPORTS; i++) reporter.prime(clock.nowNs());
@@ -245,6 +259,7 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
 
   async function shutdown(): Promise<void> {
     if (!(await supervisor.sourcesExited(DRAIN_TIMEOUT_MS))) log.error({ lost: reporter.totals().generated - reporter.totals().decided }, 'drain timed out: orders without a decision');
+    const exchange = await venue?.stop().catch((e: Error) => ({ error: e.message }));
     runner.stop();
     for (let w = 0; w < opts.workers; w++) {
       while (!mainDispatcher.sendControl(w, ControlOp.Shutdown, 0, clock.nowNs())) {
@@ -289,6 +304,7 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
       positions: positions.snapshot().totals,
       ...(correlation ? { correlation: correlation.stats() } : {}),
       ...(marketFeed ? { feed: marketFeed.stats.snapshot() } : {}),
+      ...(exchange ? { exchange } : {}),
       ...(fatal ? { fatal } : {}),
     });
     await exporter?.close(); // before mainGc stops: a scrape harvests it

@@ -2,8 +2,9 @@
  * bot4 launcher main (started by taskset.sh on core 0): validate options,
  * report where the main thread runs, start the engine, stop it gracefully on
  * SIGINT/SIGTERM, and exit 0 when every order got exactly one decision.
- * Exit codes: 0 every order decided; 1 orders without a decision; 2 a bad
- * option or limits file; 3 the engine could not start, or a thread failed
+ * Exit codes: 0 every order decided; 1 orders without a decision (or, with a
+ * venue gateway, orders the gateway and the venue disagree about); 2 a bad
+ * option, limits file or venue key; 3 the engine could not start, or a thread failed
  * fatally; 130 a signal during start-up, or a second signal (which prints
  * the counters as they stand).
  */
@@ -11,6 +12,7 @@ import { allowedCpus, currentTid, machineCores } from '../core/affinity/cpu-affi
 import { OptionError, helpText, optionWarnings, parseEngineOptions } from '../core/config/engine-options.js';
 import { createLogger } from '../core/logging/logger.js';
 import { startEngine, type EngineRun } from '../engine/engine.js';
+import { VenueKeyError } from '../engine/venue-link.js';
 
 let opts;
 try {
@@ -54,6 +56,11 @@ process.on('SIGTERM', onSignal);
 try {
   run = await startEngine(opts, log);
 } catch (err) {
+  // A missing or bad venue key is configuration, as a bad option is.
+  if (err instanceof VenueKeyError) {
+    process.stderr.write(err.message + '\n');
+    process.exit(2);
+  }
   process.stderr.write(`bot4: the engine could not start: ${(err as Error).message}\n`);
   process.exit(3);
 }
@@ -66,6 +73,11 @@ if (summary.fatal) {
 }
 if (lost > 0) {
   log.error({ lost }, 'run ended with orders lacking a decision');
+  process.exit(1);
+}
+const reconcile = (summary.exchange as { reconcile?: { ok?: boolean } } | undefined)?.reconcile;
+if (typeof reconcile === 'object' && reconcile.ok === false) {
+  log.error({ reconcile }, 'run ended with orders the gateway and the venue disagree about');
   process.exit(1);
 }
 process.exit(0);

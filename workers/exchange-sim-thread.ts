@@ -42,8 +42,9 @@ const log = createLogger('exchange-sim', cfg.logFd, cfg.logLevel);
 const apiKey = randomBytes(24).toString('hex');
 const secretKey = randomBytes(32).toString('hex');
 const LIFTED = 1e12;
+const MAX_VENUE_QTY = 1e7;
 
-const options = VenueOptionsSchema.parse({
+const parsed = VenueOptionsSchema.safeParse({
   symbols: cfg.instruments.map((i) => {
     const [base, quote] = i.name.split('/');
     return {
@@ -54,7 +55,8 @@ const options = VenueOptionsSchema.parse({
       tickSize: i.tickSize,
       stepSize: i.lotStep,
       minQty: i.minQty,
-      maxQty: i.maxQty,
+      // The venue's LOT_SIZE caps what one order may be; the engine's own limits stay the tighter ones in practice.
+      maxQty: Math.min(i.maxQty, MAX_VENUE_QTY),
       minNotional: 0,
       maxNotional: i.maxNotional,
     };
@@ -65,6 +67,11 @@ const options = VenueOptionsSchema.parse({
   seed: cfg.seed,
   profile: cfg.profile,
 });
+if (!parsed.success) {
+  const issue = parsed.error.issues[0];
+  throw new Error(`the engine's symbols do not fit the simulator: ${issue.path.join('.')}: ${issue.message}`);
+}
+const options = parsed.data;
 const stepOf = new Map(options.symbols.map((s) => [s.symbol, s.stepSize]));
 const scheduler = new RealScheduler();
 const { conditions } = networkFor(cfg.profile === 'perfect' ? undefined : cfg.profile, cfg.seed, scheduler);

@@ -17,7 +17,7 @@ import { WAIT_STRATEGIES, type WaitStrategyName } from '../../ipc/wait-strategy.
 import type { BurstPattern } from '../generator/rate-schedule.js';
 import { DEFAULT_LOAD, reservedSymbols } from '../generator/order-generator.js';
 import { defaultCores, defaultThreads } from './thread-defaults.js';
-import { EXCHANGE_OPTION_SPECS, exchangeOptions, type ExchangeOptions } from './exchange-options.js';
+import { DEFAULT_GATEWAY_RATE, EXCHANGE_OPTION_SPECS, exchangeOptions, type ExchangeOptions } from './exchange-options.js';
 import { correlationOptionsSchema, type CorrelationOptions } from '../portfolio/correlation-options.js';
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -91,7 +91,7 @@ export const OPTION_SPECS = {
   cores: { schema: coreList, accepts: 'a core list such as 1,2,3 or 1-11', help: 'core of each worker, in order (default: the cores after the sources\')' },
   sources: { schema: int(1, 64), accepts: 'an integer from 1 to 64, at most the tradable symbols', help: 'order source threads running the generator (default: one per 4 spare cores rounded up, 1 to 4)' },
   'source-cores': { schema: coreList, accepts: 'a core list such as 1,2 or 1-3', help: 'core of each order source (default: 1, 2, ...; core 0 on a 2-core machine)' },
-  rate: { schema: rate, accepts: "orders per second (1 to 1e9) or 'max'", help: "orders/s from the generator, or 'max' (as fast as the rings accept) (default 200000)" },
+  rate: { schema: rate, accepts: "orders per second (1 to 1e9) or 'max'", help: "orders/s from the generator, or 'max' (as fast as the rings accept) (default 200000; 1000 with --exchange sim|URL)" },
   duration: { schema: num(0, 1e7), accepts: 'seconds >= 0 (0 = until SIGINT/SIGTERM)', help: 'run time in seconds; 0 runs until SIGINT/SIGTERM (default 0)' },
   symbols: { schema: int(1, 100000), accepts: 'an integer from 1 to 100000', help: 'instruments in the generated universe (default 16)' },
   seed: { schema: int(0, 2 ** 31 - 1), accepts: 'an integer from 0 to 2147483647', help: 'generator seed (default 1)' },
@@ -263,7 +263,11 @@ export function parseEngineOptions(argv: readonly string[], machineCores: number
   const sourceCores = listedCores('source-cores', sources, machineCores, raw, get) ?? defaults.sourceCores;
   const orders = ((get('orders') as string | undefined) ?? 'on') === 'on';
   checkThreadCount(workers, orders ? sources : 0, machineCores, raw);
-  const rate = (get('rate') as number | undefined) ?? 200_000;
+  const exchange = exchangeOptions(raw, get, (m) => {
+    throw new OptionError(m);
+  });
+  // Through a venue gateway every accepted order is a JSON request on one socket: a paced default.
+  const rate = (get('rate') as number | undefined) ?? (exchange.kind === 'stand-in' ? 200_000 : DEFAULT_GATEWAY_RATE);
   const burst = get('burst') as BurstPattern | undefined;
   // A burst multiplies a paced rate; 'max' is already as fast as the rings take, so it would be ignored.
   if (burst && !Number.isFinite(rate)) throw new OptionError(`bot4: --burst needs a paced --rate (orders per second), not 'max'`);
@@ -299,9 +303,7 @@ export function parseEngineOptions(argv: readonly string[], machineCores: number
     feed,
     orders,
     correlation: get('correlation') === 'on' ? correlationOptionsSchema.parse({}) : undefined,
-    exchange: exchangeOptions(raw, get, (m) => {
-      throw new OptionError(m);
-    }),
+    exchange,
     scripted,
   };
 }

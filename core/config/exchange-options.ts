@@ -41,6 +41,9 @@ export type ExchangeOptions =
   | { kind: 'sim'; profile: NetworkProfileName; tif: TimeInForce }
   | { kind: 'venue'; url: string; keysFile?: string; tif: TimeInForce };
 
+/** --rate's default when orders go through the gateway (sim or a venue URL). */
+export const DEFAULT_GATEWAY_RATE = 1000;
+
 export type ExchangeOptionName = keyof typeof EXCHANGE_OPTION_SPECS;
 
 /** --exchange and its companions; `fail(message)` throws the caller's option error. */

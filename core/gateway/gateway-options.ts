@@ -21,6 +21,8 @@ export const GatewayOptions = z.strictObject({
   /** Starts every clientOrderId this gateway makes (then the engine's client id in decimal); <= 36 characters in all. */
   clientIdPrefix: z.string().regex(/^[A-Za-z0-9_-]{1,20}$/).default('bot4-'),
   recvWindowMs: z.number().int().min(1).max(60_000).default(5000),
+  /** Of LIMIT orders: GTC rests; IOC takes what crosses at once, the rest EXPIRED (no order left on the book). */
+  timeInForce: z.enum(['GTC', 'IOC']).default('GTC'),
   requestTimeoutMs: z.number().positive().default(2000),
   connectTimeoutMs: z.number().positive().default(3000),
   pingIntervalMs: z.number().positive().default(10_000),

@@ -39,6 +39,8 @@ export { GatewayReason } from './outcomes.js';
 export interface GatewayCallbacks {
   onExecution(clientId: number, tradeId: number, price: number, qty: number, leavesOpen: boolean): void;
   onFinal(clientId: number, state: OrderState, reason: number): void;
+  /** The venue acknowledged the order (first answer or report): for send-to-ack latency. */
+  onAck?(clientId: number): void;
   /** A venue success or failure (timeouts, 5xx, drops): feeds the venue's circuit breaker. */
   onVenueOutcome(ok: boolean): void;
   /** Rate limited (429, 418, a used-up weight): new orders must be refused RATE_LIMITED until then. */
@@ -72,8 +74,8 @@ export class Gateway {
     this.prng = new Prng(o.seed);
     this.budget = new RateBudget({ ordersPerWindow: o.ordersPerWindow, windowMs: o.orderWindowMs, default429Ms: o.default429Ms, default418Ms: o.default418Ms });
     this.format = new OrderFormat(o.symbols);
-    this.encoder = new RequestEncoder(signer, o.clientIdPrefix, o.recvWindowMs);
-    this.tracker = new OrderTracker({ execution: cb.onExecution, final: cb.onFinal }, this.counters);
+    this.encoder = new RequestEncoder(signer, o.clientIdPrefix, o.recvWindowMs, o.timeInForce);
+    this.tracker = new OrderTracker({ execution: cb.onExecution, final: cb.onFinal, ack: cb.onAck }, this.counters);
     this.reconciler = new Reconciler({
       tracker: this.tracker,
       query: (rec) => this.sender.sendQuery(rec),

@@ -19,6 +19,8 @@ export class RequestEncoder {
     private readonly signer: RequestSigner,
     readonly clientIdPrefix: string,
     readonly recvWindowMs: number,
+    /** Of LIMIT orders: GTC rests on the book; IOC takes what crosses now and expires the rest. */
+    readonly timeInForce: 'GTC' | 'IOC' = 'GTC',
   ) {
     this.hmac = signer.kind === 'hmac';
   }
@@ -27,12 +29,12 @@ export class RequestEncoder {
     return this.clientIdPrefix + clientId;
   }
 
-  /** A LIMIT GTC or MARKET order; `price`/`qty` already formatted on the symbol's grid. RESULT: the ack carries status and executedQty. */
+  /** A LIMIT (timeInForce) or MARKET order; `price`/`qty` already formatted on the symbol's grid. RESULT: the ack carries status and executedQty. */
   place(id: number, nowMs: number, symbol: string, side: number, type: number, price: string, qty: string, clientId: number): string {
     const p: Param[] = [['newClientOrderId', this.clientOrderId(clientId)], ['newOrderRespType', 'RESULT']];
     if (type === OrderType.Limit) p.push(['price', price]);
     p.push(['quantity', qty], ['recvWindow', this.recvWindowMs], ['side', side === Side.Buy ? 'BUY' : 'SELL'], ['symbol', symbol]);
-    if (type === OrderType.Limit) p.push(['timeInForce', 'GTC']);
+    if (type === OrderType.Limit) p.push(['timeInForce', this.timeInForce]);
     p.push(['timestamp', Math.floor(nowMs)], ['type', type === OrderType.Limit ? 'LIMIT' : 'MARKET']);
     return this.signed(id, 'order.place', p);
   }

@@ -21,7 +21,7 @@ import type { ExchangeVenue } from './venue.js';
 // One definition of a connection's two sides, shared with the in-memory link (sim/network/memory-link.ts).
 export type { VenuePeer, VenueSession };
 
-const SESSION_METHODS = ['session.logon', 'session.status', 'session.logout', 'userDataStream.subscribe', 'userDataStream.unsubscribe'];
+const SESSION_METHODS = ['session.logon', 'session.status', 'session.logout', 'userDataStream.subscribe', 'userDataStream.subscribe.signature', 'userDataStream.unsubscribe'];
 
 export class WsSession implements VenueSession {
   private apiKey: string | null = null;
@@ -29,6 +29,8 @@ export class WsSession implements VenueSession {
   private authorizedSince: number | null = null;
   private readonly connectedSince: number;
   private subscriptionId: number | null = null;
+  /** The account whose user data stream this connection gets (logged on, or subscribed by signature). */
+  private streamAccount: string | null = null;
   private nextSubscriptionId = 0;
   private lastPong: number;
   private pinger: TimerId | null = null;
@@ -104,7 +106,7 @@ export class WsSession implements VenueSession {
     if (!this.open) return;
     this.open = false;
     if (this.pinger !== null) this.venue.clock.cancel(this.pinger);
-    if (this.account !== null) this.venue.unsubscribe(this.account, this);
+    if (this.streamAccount !== null) this.venue.unsubscribe(this.streamAccount, this);
   }
 
   /** Pushes one user data stream event (already JSON) to this session's subscription. */
@@ -151,20 +153,33 @@ export class WsSession implements VenueSession {
         return this.status(now);
       case 'userDataStream.subscribe':
         if (this.account === null) throw unauthorized();
-        if (this.subscriptionId === null) {
-          this.subscriptionId = this.nextSubscriptionId++;
-          this.venue.subscribe(this.account, this);
-        }
-        return { subscriptionId: this.subscriptionId };
+        return this.subscribeStream(this.account);
+      case 'userDataStream.subscribe.signature': {
+        // HMAC (or RSA) keys, which cannot session.logon: the request itself is signed (web-socket-api.md, user-data-signature).
+        const key = this.venue.key(optional(p, 'apiKey'));
+        this.venue.verify(key, p, wsSignaturePayload(Object.fromEntries(p)), optional(p, 'signature'));
+        return this.subscribeStream(key.account);
+      }
       default:
         this.dropSubscription();
         return {};
     }
   }
 
+  private subscribeStream(account: string): { subscriptionId: number } {
+    if (this.subscriptionId !== null && this.streamAccount !== account) this.dropSubscription();
+    if (this.subscriptionId === null) {
+      this.subscriptionId = this.nextSubscriptionId++;
+      this.streamAccount = account;
+      this.venue.subscribe(account, this);
+    }
+    return { subscriptionId: this.subscriptionId };
+  }
+
   private dropSubscription(): void {
-    if (this.account !== null) this.venue.unsubscribe(this.account, this);
+    if (this.streamAccount !== null) this.venue.unsubscribe(this.streamAccount, this);
     this.subscriptionId = null;
+    this.streamAccount = null;
   }
 
   private status(now: number) {
