@@ -201,7 +201,7 @@ export class Gateway {
 
   /** The periodic audit (reconciler.ts), while connected and not rate limited; one timer per session. */
   private scheduleAudit(): void {
-    const every = this.options.auditIntervalMs;
+    const every = this.session.streaming ? this.options.auditIntervalMs : this.options.pollIntervalMs;
     if (every === 0 || this.auditTimer >= 0) return;
     this.auditTimer = this.scheduler.after(every, () => {
       this.auditTimer = -1;
@@ -226,7 +226,8 @@ export class Gateway {
     }
     this.cb.onVenueOutcome(!outcomeUnknown(d));
     if (kind < 0) {
-      this.log?.error({ status: d.status, code: d.errorCode, msg: d.errorMessage() }, 'venue session refused');
+      if (kind === Req.SUBSCRIBE) this.log?.warn({ status: d.status, code: d.errorCode, msg: d.errorMessage(), pollMs: this.options.pollIntervalMs }, 'no user data stream: polling open orders');
+      else this.log?.error({ status: d.status, code: d.errorCode, msg: d.errorMessage() }, 'venue session refused');
       return;
     }
     if (kind === Req.OPEN_ORDERS) {
