@@ -37,6 +37,8 @@ import { Req, type VenueConnection, VenueSession } from './venue-session.js';
 export { GatewayReason } from './outcomes.js';
 
 export interface GatewayCallbacks {
+  /** Optional: the venue acknowledged the order (once, before its executions and final); send-to-ack latency. */
+  onAck?(clientId: number): void;
   onExecution(clientId: number, tradeId: number, price: number, qty: number, leavesOpen: boolean): void;
   onFinal(clientId: number, state: OrderState, reason: number): void;
   /** A venue success or failure (timeouts, 5xx, drops): feeds the venue's circuit breaker. */
@@ -73,7 +75,7 @@ export class Gateway {
     this.budget = new RateBudget({ ordersPerWindow: o.ordersPerWindow, windowMs: o.orderWindowMs, default429Ms: o.default429Ms, default418Ms: o.default418Ms });
     this.format = new OrderFormat(o.symbols);
     this.encoder = new RequestEncoder(signer, o.clientIdPrefix, o.recvWindowMs);
-    this.tracker = new OrderTracker({ execution: cb.onExecution, final: cb.onFinal }, this.counters);
+    this.tracker = new OrderTracker({ ack: cb.onAck, execution: cb.onExecution, final: cb.onFinal }, this.counters);
     this.reconciler = new Reconciler({
       tracker: this.tracker,
       query: (rec) => this.sender.sendQuery(rec),

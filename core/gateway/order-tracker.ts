@@ -59,6 +59,8 @@ export class OrderRecord {
 }
 
 export interface TrackerEvents {
+  /** The venue has the order (its first ack, report or query answer). */
+  ack?(clientId: number): void;
   execution(clientId: number, tradeId: number, price: number, qty: number, leavesOpen: boolean): void;
   final(clientId: number, state: OrderState, reason: number): void;
 }
@@ -191,6 +193,7 @@ export class OrderTracker {
     if (!rec.known) {
       rec.known = true;
       this.counters.acked++;
+      this.ev.ack?.(rec.clientId);
     }
     // A cancel on its way keeps the order PENDING_CANCEL while the venue still shows it live.
     if ((target === OrderState.ACCEPTED || target === OrderState.PARTIALLY_FILLED) && rec.state === OrderState.PENDING_CANCEL) target = OrderState.PENDING_CANCEL;
