@@ -36,6 +36,7 @@ describe('gateway orders against a scripted venue', () => {
     ]);
     expect(h.finals).to.deep.equal([{ clientId: 1, state: OrderState.FILLED, reason: 0 }]);
     expect(h.gw.counters).to.deep.include({ submitted: 1, acked: 1, filled: 1, executions: 2 });
+    expect(h.acks).to.deep.equal([1]);
     invariants(h);
     h.stop();
   });

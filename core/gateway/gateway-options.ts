@@ -47,6 +47,8 @@ export const GatewayOptions = z.strictObject({
   default418Ms: z.number().positive().default(120_000),
   /** openOrders.status every so often while connected (weight 80 on Binance): catches lost executionReports. 0: never. */
   auditIntervalMs: z.number().min(0).default(10_000),
+  /** The same, when the venue refused the user data stream (no executionReports: fills of resting orders are learnt here). 0: never. */
+  pollIntervalMs: z.number().min(0).default(2000),
   /** Seeds the reconnect and query jitter (reproducible runs on a simulated clock). */
   seed: z.number().int().default(1),
 });

@@ -37,10 +37,10 @@ import { Req, type VenueConnection, VenueSession } from './venue-session.js';
 export { GatewayReason } from './outcomes.js';
 
 export interface GatewayCallbacks {
+  /** Optional: the venue acknowledged the order (once, before its executions and final); send-to-ack latency. */
+  onAck?(clientId: number): void;
   onExecution(clientId: number, tradeId: number, price: number, qty: number, leavesOpen: boolean): void;
   onFinal(clientId: number, state: OrderState, reason: number): void;
-  /** The venue acknowledged the order (first answer or report): for send-to-ack latency. */
-  onAck?(clientId: number): void;
   /** A venue success or failure (timeouts, 5xx, drops): feeds the venue's circuit breaker. */
   onVenueOutcome(ok: boolean): void;
   /** Rate limited (429, 418, a used-up weight): new orders must be refused RATE_LIMITED until then. */
@@ -75,7 +75,7 @@ export class Gateway {
     this.budget = new RateBudget({ ordersPerWindow: o.ordersPerWindow, windowMs: o.orderWindowMs, default429Ms: o.default429Ms, default418Ms: o.default418Ms });
     this.format = new OrderFormat(o.symbols);
     this.encoder = new RequestEncoder(signer, o.clientIdPrefix, o.recvWindowMs, o.timeInForce);
-    this.tracker = new OrderTracker({ execution: cb.onExecution, final: cb.onFinal, ack: cb.onAck }, this.counters);
+    this.tracker = new OrderTracker({ ack: cb.onAck, execution: cb.onExecution, final: cb.onFinal }, this.counters);
     this.reconciler = new Reconciler({
       tracker: this.tracker,
       query: (rec) => this.sender.sendQuery(rec),
@@ -203,7 +203,7 @@ export class Gateway {
 
   /** The periodic audit (reconciler.ts), while connected and not rate limited; one timer per session. */
   private scheduleAudit(): void {
-    const every = this.options.auditIntervalMs;
+    const every = this.session.streaming ? this.options.auditIntervalMs : this.options.pollIntervalMs;
     if (every === 0 || this.auditTimer >= 0) return;
     this.auditTimer = this.scheduler.after(every, () => {
       this.auditTimer = -1;
@@ -228,7 +228,8 @@ export class Gateway {
     }
     this.cb.onVenueOutcome(!outcomeUnknown(d));
     if (kind < 0) {
-      this.log?.error({ status: d.status, code: d.errorCode, msg: d.errorMessage() }, 'venue session refused');
+      if (kind === Req.SUBSCRIBE) this.log?.warn({ status: d.status, code: d.errorCode, msg: d.errorMessage(), pollMs: this.options.pollIntervalMs }, 'no user data stream: polling open orders');
+      else this.log?.error({ status: d.status, code: d.errorCode, msg: d.errorMessage() }, 'venue session refused');
       return;
     }
     if (kind === Req.OPEN_ORDERS) {

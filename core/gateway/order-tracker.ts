@@ -59,10 +59,10 @@ export class OrderRecord {
 }
 
 export interface TrackerEvents {
+  /** The venue has the order (its first ack, report or query answer). */
+  ack?(clientId: number): void;
   execution(clientId: number, tradeId: number, price: number, qty: number, leavesOpen: boolean): void;
   final(clientId: number, state: OrderState, reason: number): void;
-  /** The venue's first word of the order (its answer, or a report): it has it. */
-  ack?(clientId: number): void;
 }
 
 export interface GatewayCounters {

@@ -67,6 +67,8 @@ export class VenueSession {
   connectFailures = 0;
   malformed = 0;
   lateResponses = 0;
+  /** The session's user data stream is on (executionReports come); false when the venue refused it. */
+  streaming = false;
   /** Retry-After in force until then: not even a ping goes (a request during a ban lengthens it). */
   quietUntil = 0;
 
@@ -218,14 +220,21 @@ export class VenueSession {
       this.h.outcome(true);
       return;
     }
-    if (d.status !== 200) {
-      // Logon or subscription refused (a bad key, a ban): this connection is useless; back off and try again.
+    if (d.status !== 200 && (reqKind === Req.LOGON || d.status === 429 || d.status === 418 || d.status >= 500)) {
+      // Logon refused (a bad key), or a ban: this connection is useless; back off and try again.
       this.h.response(reqKind, -1, d);
       this.drop();
       return;
     }
-    if (reqKind === Req.LOGON) this.subscribe();
-    else this.becomeReady();
+    if (reqKind === Req.LOGON) {
+      this.subscribe();
+      return;
+    }
+    // A venue without the user data stream for this key type (userDataStream.subscribe.signature
+    // unknown): trade on without events; answers, queries and the poll keep the books.
+    this.streaming = d.status === 200;
+    if (!this.streaming) this.h.response(reqKind, -1, d);
+    this.becomeReady();
   }
 
   private becomeReady(): void {
