@@ -25,7 +25,7 @@ const GATEWAY_ENTRY = new URL('../workers/gateway-thread.js', import.meta.url);
 const SIM_ENTRY = new URL('../workers/exchange-sim-thread.js', import.meta.url);
 const KEY_VARIABLES = ['BOT4_API_KEY', 'BOT4_API_SECRET', 'BOT4_ED25519_KEY_FILE', 'BOT4_API_KEYS_FILE'] as const;
 /** How long the gateway may take, at the end, for the venue's final state of the orders it sent. */
-const DRAIN_MS = 5000;
+const DRAIN_MS = 15_000;
 
 export class VenueKeyError extends Error {}
 

@@ -94,6 +94,8 @@ const gateway = new Gateway(
 );
 pump.attach({ submit: (o) => gateway.submit(o.clientId, o.symbol, o.side, o.type === 'MARKET' ? 1 : 0, o.price, o.quantity) });
 
+/** While draining at the end: how long to wait for reports before asking the venue for its open orders. */
+const AUDIT_WHILE_DRAINING_MS = 1000;
 let stopping = false;
 let timer: NodeJS.Timeout | undefined;
 
@@ -129,8 +131,11 @@ parentPort?.on('message', (m: Command) => {
   while (pump.doWork() > 0);
   stopping = true;
   const end = Date.now() + m.drainMs;
+  let nextAudit = Date.now() + AUDIT_WHILE_DRAINING_MS;
   const wait = (): void => {
     if (pump.open > 0 && Date.now() < end) {
+      // An order whose last report was lost would wait for the periodic audit: ask now, and again while it lasts.
+      if (Date.now() >= nextAudit && gateway.audit()) nextAudit = Date.now() + AUDIT_WHILE_DRAINING_MS;
       setTimeout(wait, 5);
       return;
     }

@@ -201,6 +201,20 @@ export class Gateway {
     if (this.session.request(Req.OPEN_ORDERS, -1, (id) => this.encoder.openOrders(id, now)) < 0) this.session.drop();
   }
 
+  /**
+   * Audits now (open orders, then the status of every order the venue no longer lists) when
+   * connected, reconciled, not rate limited and no round is running; false otherwise. What a
+   * stopping engine asks for, so that orders whose last report was lost still end as the venue has them.
+   */
+  audit(): boolean {
+    if (!this.session.ready || !this.sender.reconciled) return false;
+    const now = this.scheduler.nowMs();
+    if (this.reconciler.active || now < this.budget.backoffUntil || !this.session.canSend()) return false;
+    this.reconciler.begin(now, true);
+    this.session.request(Req.OPEN_ORDERS, -1, (id) => this.encoder.openOrders(id, now));
+    return true;
+  }
+
   /** The periodic audit (reconciler.ts), while connected and not rate limited; one timer per session. */
   private scheduleAudit(): void {
     const every = this.session.streaming ? this.options.auditIntervalMs : this.options.pollIntervalMs;
@@ -208,11 +222,7 @@ export class Gateway {
     this.auditTimer = this.scheduler.after(every, () => {
       this.auditTimer = -1;
       if (!this.session.ready || !this.sender.reconciled) return; // the next reconnect's round starts a new timer
-      const now = this.scheduler.nowMs();
-      if (!this.reconciler.active && now >= this.budget.backoffUntil && this.session.canSend()) {
-        this.reconciler.begin(now, true);
-        this.session.request(Req.OPEN_ORDERS, -1, (id) => this.encoder.openOrders(id, now));
-      }
+      this.audit();
       this.scheduleAudit();
     });
   }
