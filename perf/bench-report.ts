@@ -6,6 +6,7 @@
  * baseline for throughput, baseline over bot4 for time.
  */
 import os from 'node:os';
+import type { MonotonicClock } from '../core/clock/monotonic-clock.js';
 
 export interface BenchResult {
   name: string;
@@ -27,6 +28,18 @@ export interface BenchReport {
 export function machineInfo(): BenchReport['machine'] {
   const cpus = os.cpus();
   return { cpu: cpus[0]?.model.trim() ?? 'unknown', cores: cpus.length, node: process.version };
+}
+
+/** The shared clock's cost per reading (ns, median of 2001): benches subtract it from each timed block. */
+export function clockReadCost(clock: MonotonicClock): number {
+  const xs: number[] = [];
+  for (let k = 0; k < 2001; k++) {
+    clock.update();
+    const t0 = clock.reading[0];
+    clock.update();
+    xs.push(clock.reading[0] - t0);
+  }
+  return median(xs);
 }
 
 export function median(xs: readonly number[]): number {

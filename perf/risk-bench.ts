@@ -23,7 +23,7 @@ import { ReferenceBook } from '../core/risk/reference-book.js';
 import { Reason } from '../core/risk/reject-reason.js';
 import { FRAME_BYTES, FRAME_I32, Fill, Frame, FrameKind, MarketTick, NewOrder, OrderType, Side } from '../ipc/frame-layout.js';
 import { createInstrumentTable } from '../ipc/instrument-table-layout.js';
-import { machineInfo, median, percentile, timeRatio, type BenchReport, type BenchResult } from './bench-report.js';
+import { clockReadCost, machineInfo, median, percentile, timeRatio, type BenchReport, type BenchResult } from './bench-report.js';
 import { NaiveRisk, type NaiveOrder } from './risk-naive.js';
 
 const BLOCK = 64;
@@ -92,16 +92,7 @@ export async function run(args: string[]): Promise<BenchReport> {
     n++;
   }
 
-  const clockCost = (() => {
-    const xs: number[] = [];
-    for (let k = 0; k < 2001; k++) {
-      clock.update();
-      const t0 = clock.reading[0];
-      clock.update();
-      xs.push(clock.reading[0] - t0);
-    }
-    return median(xs);
-  })();
+  const clockCost = clockReadCost(clock);
 
   const fillBuf = new ArrayBuffer(FRAME_BYTES);
   const fi32 = new Int32Array(fillBuf);

@@ -19,7 +19,7 @@ import { createPositionBoard } from '../core/risk/position-board.js';
 import { PositionBook } from '../core/risk/position-book.js';
 import { ReferenceBook } from '../core/risk/reference-book.js';
 import { NewOrder, Side } from '../ipc/frame-layout.js';
-import { machineInfo, median, percentile, timeRatio, type BenchReport, type BenchResult } from './bench-report.js';
+import { clockReadCost, machineInfo, median, percentile, timeRatio, type BenchReport, type BenchResult } from './bench-report.js';
 
 const BLOCK = 64;
 const SIZES = [10, 50, 200];
@@ -61,16 +61,7 @@ function stats(name: string, perOrder: Float64Array, gcs: number): BenchResult {
 export async function run(args: string[]): Promise<BenchReport> {
   const blocks = Number(args.find((a) => a.startsWith('--blocks='))?.slice(9) ?? 20_000);
   const clock = monotonicClock();
-  const clockCost = (() => {
-    const xs: number[] = [];
-    for (let k = 0; k < 2001; k++) {
-      clock.update();
-      const t0 = clock.reading[0];
-      clock.update();
-      xs.push(clock.reading[0] - t0);
-    }
-    return median(xs);
-  })();
+  const clockCost = clockReadCost(clock);
   const results: BenchResult[] = [];
   const ratios: Record<string, number> = {};
 
