@@ -29,6 +29,17 @@ const DRAIN_MS = 15_000;
 
 export class VenueKeyError extends Error {}
 
+const PROBLEMS = ['twice', 'missingAtVenue', 'unknownToGateway', 'stateMismatch', 'unsettled', 'fillMismatch'] as const;
+
+/** The reconciliation as counts, with the first few client order ids of each problem when there is one. */
+function compact(r: ReconcileReport): Record<string, unknown> {
+  const out: Record<string, unknown> = { ok: r.ok, gatewayOrders: r.gatewayOrders, venueOrders: r.venueOrders, matched: r.matched };
+  for (const k of PROBLEMS) out[k] = r[k].length;
+  const examples = PROBLEMS.flatMap((k) => r[k].slice(0, 3).map((id) => `${k}: ${id}`));
+  if (examples.length > 0) out.examples = examples;
+  return out;
+}
+
 function once<T>(w: Worker, op: string, timeoutMs: number): Promise<T> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`${op}: no answer within ${timeoutMs} ms`)), timeoutMs);
@@ -117,17 +128,27 @@ export class VenueLink {
     const gw = this.gateway!;
     gw.postMessage({ op: 'stop', drainMs: DRAIN_MS });
     const stopped = await once<{ open: number; counters: Record<string, number> }>(gw, 'stopped', DRAIN_MS + 5000);
-    let reconcile: ReconcileReport | string = 'not checked: a real venue (its order list is not read back)';
+    let reconcile: Record<string, unknown> | string = 'not checked: a real venue (its order list is not read back)';
     if (this.sim) {
       this.sim.postMessage({ op: 'orders' });
       const { orders } = await once<{ orders: VenueOrderView[] }>(this.sim, 'orders', 10_000);
       gw.postMessage({ op: 'reconcile', orders });
-      reconcile = (await once<{ report: ReconcileReport }>(gw, 'reconciled', 10_000)).report;
-      if (!reconcile.ok) this.log.error({ reconcile }, 'gateway and venue disagree about orders');
+      const report = (await once<{ report: ReconcileReport }>(gw, 'reconciled', 10_000)).report;
+      if (!report.ok) this.log.error({ reconcile: report }, 'gateway and venue disagree about orders');
+      reconcile = compact(report);
       this.sim.postMessage({ op: 'stop' });
     }
     await gw.terminate();
-    this.result = { ...this.line(), openAtEnd: stopped.open, counters: stopped.counters, reconcile };
+    const c = stopped.counters;
+    this.result = {
+      ...this.line(),
+      openAtEnd: stopped.open,
+      retries: c.retries,
+      unknownResolved: c.unknownResolved,
+      duplicatesRefused: c.duplicatesRefused,
+      duplicateTrades: c.duplicateTrades,
+      reconcile,
+    };
     return this.result;
   }
 }

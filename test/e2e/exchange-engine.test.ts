@@ -24,7 +24,7 @@ interface Exchange {
   expired: number;
   executions: number;
   openAtEnd: number;
-  reconcile: { ok: boolean; gatewayOrders: number; venueOrders: number; matched: number; twice: string[]; unknownToGateway: string[] };
+  reconcile: { ok: boolean; gatewayOrders: number; venueOrders: number; matched: number; twice: number; unknownToGateway: number };
 }
 interface Summary {
   msg: string;
