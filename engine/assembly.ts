@@ -27,11 +27,10 @@ import { createWorkerStats } from '../ipc/worker-stats-layout.js';
 import type { EngineWorkerConfig, GatewayConfig, LinkBuffers, OrderSourceConfig, WarmUpSpec } from '../workers/worker-config.js';
 import { createGatewayStats } from '../ipc/gateway-stats-layout.js';
 import { symbolsOfSource } from './topology.js';
+import { clientIdStart } from '../core/source/client-ids.js';
 
 /** Synthetic orders each thread runs through the order path before traffic. */
 export const WARM_UP_ORDERS = 200_000;
-/** Client ids of source s: 1 + s, 1 + s + S, ... (distinct across sources). */
-const clientIdStart = (s: number) => 1 + s;
 
 export interface EngineAssembly {
   instruments: Instrument[];
@@ -95,6 +94,7 @@ export function assembleEngine(opts: EngineOptions, clock: MonotonicClock, logLe
   const sourceLinks = sourceDoorbells.map((bell) => workerDoorbells.map((_, w) => link(w, bell)));
   // The gateway waits on its event loop (it speaks to a socket), so workers ring no doorbell of its.
   const gatewayLinks = opts.exchange.kind === 'stand-in' ? [] : workerDoorbells.map((_, w) => link(w));
+  const finals = gatewayLinks.length > 0 ? sourceDoorbells.map(() => createRingBuffer(opts.ringSlots)) : [];
 
   const workerConfigs: EngineWorkerConfig[] = workerDoorbells.map((doorbell, w) => ({
     workerId: w,
@@ -141,6 +141,7 @@ export function assembleEngine(opts: EngineOptions, clock: MonotonicClock, logLe
     backpressureNs: opts.backpressureUs * 1e3,
     breakerBoard: risk.board,
     standIn: opts.exchange.kind === 'stand-in',
+    finals: finals[s],
     ledgerWindow: ledgerWindow(opts.ringSlots, opts.workers),
     wait: opts.wait,
     warmUp,
@@ -154,6 +155,7 @@ export function assembleEngine(opts: EngineOptions, clock: MonotonicClock, logLe
           // Main's core: both wait on their event loops, and every other core runs a spinning worker or source.
           core: 0,
           links: gatewayLinks,
+          finals,
           stats: createGatewayStats(),
           breakerBoard: risk.board,
           venue: 0,

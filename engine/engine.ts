@@ -27,7 +27,7 @@ import { FeedClient } from '../core/feed/feed-client.js';
 import type { Logger } from '../core/logging/logger.js';
 import { GcMeter } from '../core/metrics/gc-meter.js';
 import { Doorbell } from '../ipc/doorbell.js';
-import { ControlOp } from '../ipc/frame-layout.js';
+import { ControlOp, FINAL_STATE_NAMES } from '../ipc/frame-layout.js';
 import { SOURCE_START_NS, SourceCommand, SourceStat, sourceStatsView } from '../ipc/source-stats-layout.js';
 import { RingConsumer, RingMonitor } from '../ipc/spsc-ring.js';
 import { ThreadStat } from '../ipc/thread-stats-layout.js';
@@ -283,6 +283,7 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
         symbols: asm.sourceConfigs[s].symbols.length,
         generated: v.f64[SourceStat.generated],
         decided: v.f64[SourceStat.decided],
+        ...(venue ? { finals: Object.fromEntries(FINAL_STATE_NAMES.map((name, k) => [name, v.f64[SourceStat.finals + k]])) } : {}),
         warmupMs: threadWarmUp(v.f64),
       })),
       workers: workerViews.map((v, w) => {

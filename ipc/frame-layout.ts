@@ -60,6 +60,13 @@
  *  48 leavesOpen i32  1 while the order stays live, 0 when it is done
  *  52..63 (unused)
  *
+ * OrderFinal (the venue gateway -> the order's source; with --exchange sim|URL)
+ *   8 time       f64  ns, when the gateway learned the final state
+ *  16 clientId   f64
+ *  32 filledQty  f64  the quantity the venue filled in all
+ *  40 state      i32  FinalState
+ *  44 reason     i32  0: the venue's own ending; < 0 the venue's error code; > 0 the gateway's reason
+ *
  * Control (main <-> worker)
  *   8 time       f64  ns
  *  16 arg        f64  heartbeat sequence
@@ -81,7 +88,13 @@ export const FrameKind = {
   Decision: 3,
   Fill: 4,
   Control: 5,
+  OrderFinal: 6,
 } as const;
+
+/** The one final state of an order sent to a venue (OrderFinal.state). */
+export const FinalState = { FILLED: 0, CANCELED: 1, REJECTED: 2, EXPIRED: 3 } as const;
+export type FinalState = (typeof FinalState)[keyof typeof FinalState];
+export const FINAL_STATE_NAMES = ['FILLED', 'CANCELED', 'REJECTED', 'EXPIRED'] as const;
 export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind];
 
 export const Side = { Buy: 1, Sell: -1 } as const;
@@ -142,6 +155,14 @@ export const Fill = {
   quantity: f64At(32),
   side: i32At(44),
   leavesOpen: i32At(48),
+} as const;
+
+export const OrderFinal = {
+  time: f64At(8),
+  clientId: f64At(16),
+  filledQty: f64At(32),
+  state: i32At(40),
+  reason: i32At(44),
 } as const;
 
 export const Control = {

@@ -14,7 +14,9 @@
  * f64 (index from byte L): ThreadStat 0..15, then the ledger's counters
  *   16 generated 17 decided 18 accepted 19 rejected 20 duplicates 21 overruns
  * (in this order: DecisionLedger writes them through a view), and
- *   22 backpressure 23 ticksSent 24 fillsSent 25 fillsQueuedPeak 26 conflatedTicks.
+ *   22 backpressure 23 ticksSent 24 fillsSent 25 fillsQueuedPeak 26 conflatedTicks,
+ *   27..30 finals: the venue's final states of the source's orders (FILLED, CANCELED, REJECTED,
+ *   EXPIRED) as the gateway reported them (--exchange sim|URL; OrderFinal frames).
  * Commands (byte 3L), main only: go i32 @0 (0 -> 1 once: start sending; Atomics.store,
  *   Atomics.notify), stop i32 @4 (0 -> 1 once: stop generating, drain, exit),
  *   startNs f64 @8 (written before go: the shared clock time the schedule starts at).
@@ -30,7 +32,7 @@ import { HISTOGRAM_BYTES } from './latency-histogram.js';
 import { STATS_HEADER_BYTES, THREAD_STAT_SLOTS, ThreadStat, checkStatsHeader, writeStatsHeader } from './thread-stats-layout.js';
 
 export const SOURCE_STATS_MAGIC = 0x53525354; // 'SRST'
-export const SOURCE_STATS_VERSION = 1;
+export const SOURCE_STATS_VERSION = 2;
 
 export const SourceStat = {
   ...ThreadStat,
@@ -45,6 +47,8 @@ export const SourceStat = {
   fillsSent: THREAD_STAT_SLOTS + 8,
   fillsQueuedPeak: THREAD_STAT_SLOTS + 9,
   conflatedTicks: THREAD_STAT_SLOTS + 10,
+  /** First of four: final states by FinalState (ipc/frame-layout.ts). */
+  finals: THREAD_STAT_SLOTS + 11,
 } as const;
 /** The ledger's six counters, generated .. overruns, as DecisionLedger indexes them. */
 export const LEDGER_COUNTERS = { from: SourceStat.generated, to: SourceStat.overruns + 1 } as const;

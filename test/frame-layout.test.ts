@@ -16,6 +16,7 @@ import {
   FrameKind,
   MarketTick,
   NewOrder,
+  OrderFinal,
   OrderFlag,
   OrderType,
   Side,
@@ -33,7 +34,7 @@ interface Field {
 
 type Table = Record<string, number>;
 /** Each kind's field table, as the code reads frames through it. */
-const TABLES: Record<Exclude<keyof typeof FrameKind, 'Empty'>, Table> = { MarketTick, NewOrder, Decision, Fill, Control };
+const TABLES: Record<Exclude<keyof typeof FrameKind, 'Empty'>, Table> = { MarketTick, NewOrder, Decision, Fill, Control, OrderFinal };
 let table: Table = Frame;
 const i32 = (name: string, byte: number): Field => ({ name, type: 'i32', index: table[name], byte });
 const f64 = (name: string, byte: number): Field => ({ name, type: 'f64', index: table[name], byte });
@@ -72,6 +73,7 @@ const KINDS: Record<Exclude<keyof typeof FrameKind, 'Empty'>, Field[]> = {
   ]),
   Fill: kind(Fill, () => [f64('time', 8), f64('clientId', 16), f64('price', 24), f64('quantity', 32), i32('side', 44), i32('leavesOpen', 48)]),
   Control: kind(Control, () => [f64('time', 8), f64('arg', 16), i32('op', 24)]),
+  OrderFinal: kind(OrderFinal, () => [f64('time', 8), f64('clientId', 16), f64('filledQty', 32), i32('state', 40), i32('reason', 44)]),
 };
 
 function byteRange(f: Field): [number, number] {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
-import { Fill, Frame, FrameKind, NewOrder, OrderType, Side } from '../ipc/frame-layout.js';
+import { FinalState, Fill, Frame, FrameKind, NewOrder, OrderFinal, OrderType, Side } from '../ipc/frame-layout.js';
 import { GatewayStat, createGatewayStats, gatewayStatsView } from '../ipc/gateway-stats-layout.js';
 import { RingConsumer, RingProducer, createRingBuffer } from '../ipc/spsc-ring.js';
 import { GatewayPump, type VenueOrderRequest } from '../workers/gateway-pump.js';
@@ -9,8 +9,10 @@ import { GatewayPump, type VenueOrderRequest } from '../workers/gateway-pump.js'
 function setup(fillSlots = 16) {
   const orderRings = [createRingBuffer(16), createRingBuffer(16)];
   const fillRings = [createRingBuffer(fillSlots), createRingBuffer(fillSlots)];
+  // Three sources: client id c came from source (c - 1) % 3.
+  const finalRings = [createRingBuffer(16), createRingBuffer(16), createRingBuffer(16)];
   const stats = gatewayStatsView(createGatewayStats());
-  const pump = new GatewayPump(orderRings.map((r) => new RingConsumer(r)), fillRings.map((r) => new RingProducer(r)), stats, monotonicClock());
+  const pump = new GatewayPump(orderRings.map((r) => new RingConsumer(r)), fillRings.map((r) => new RingProducer(r)), finalRings.map((r) => new RingProducer(r)), stats, monotonicClock());
   const sent: VenueOrderRequest[] = [];
   const workerOut = orderRings.map((r) => new RingProducer(r));
   const workerIn = fillRings.map((r) => new RingConsumer(r));
@@ -38,7 +40,20 @@ function setup(fillSlots = 16) {
     c.release();
     return out;
   };
-  return { pump, stats, sent, order, fills };
+  const sourceIn = finalRings.map((r) => new RingConsumer(r));
+  const finals = (s: number) => {
+    const c = sourceIn[s];
+    const n = c.available();
+    const out = [];
+    for (let k = 0; k < n; k++) {
+      const b = c.frameAt(k);
+      out.push({ kind: c.i32[b + Frame.kind], clientId: c.f64[(b >> 1) + OrderFinal.clientId], filledQty: c.f64[(b >> 1) + OrderFinal.filledQty], state: c.i32[b + OrderFinal.state], reason: c.i32[b + OrderFinal.reason] });
+    }
+    c.advance(n);
+    c.release();
+    return out;
+  };
+  return { pump, stats, sent, order, fills, finals };
 }
 
 describe('gateway pump (the gateway thread side of the rings)', () => {
@@ -64,8 +79,8 @@ describe('gateway pump (the gateway thread side of the rings)', () => {
     t.pump.doWork();
     t.pump.execution(7, 50, 1, true);
     t.pump.execution(7, 49.5, 1, true);
-    t.pump.final(7, 'CANCELED');
-    t.pump.final(7, 'CANCELED'); // a second final for the same order changes nothing
+    t.pump.final(7, FinalState.CANCELED, 0);
+    t.pump.final(7, FinalState.CANCELED, 0); // a second final for the same order changes nothing
     expect(t.fills(0)).to.deep.equal([]);
     expect(t.fills(1)).to.deep.equal([
       { kind: FrameKind.Fill, symbol: 3, clientId: 7, price: 50, qty: 1, side: 1, leavesOpen: 1 },
@@ -75,6 +90,9 @@ describe('gateway pump (the gateway thread side of the rings)', () => {
     expect(t.stats.f64[GatewayStat.acked]).to.equal(1);
     expect(t.stats.f64[GatewayStat.canceled]).to.equal(1);
     expect(t.pump.open).to.equal(0);
+    // Its source (client id 7: source 0 of 3) hears the final state once, with what was filled.
+    expect(t.finals(0)).to.deep.equal([{ kind: FrameKind.OrderFinal, clientId: 7, filledQty: 2, state: FinalState.CANCELED, reason: 0 }]);
+    expect([t.finals(1), t.finals(2)]).to.deep.equal([[], []]);
   });
 
   it('a fill that completes the order is its last frame; FILLED adds none', () => {
@@ -83,9 +101,10 @@ describe('gateway pump (the gateway thread side of the rings)', () => {
     t.order(0, 8, 0, Side.Sell, OrderType.Limit, 10, 1);
     t.pump.doWork();
     t.pump.execution(8, 10, 1, false);
-    t.pump.final(8, 'FILLED');
+    t.pump.final(8, FinalState.FILLED, 0);
     expect(t.fills(0).map((f) => f.leavesOpen)).to.deep.equal([0]);
     expect(t.stats.f64[GatewayStat.filled]).to.equal(1);
+    expect(t.finals(1).map((f) => f.state)).to.deep.equal([FinalState.FILLED]); // client id 8: source 1 of 3
   });
 
   it('a full worker ring queues executions in order and loses none', () => {

@@ -5,9 +5,10 @@
  * to the worker that owns the symbol as a Fill frame (quantity 0 and
  * leavesOpen 0 for an order that ended without, or without more, fills:
  * cancelled, rejected, expired), so positions, open orders and reservations
- * move by the venue's own executions. A full worker ring never loses an
- * execution: it waits, in order, in a queue that is drained first on the
- * next pass (its peak is counted).
+ * move by the venue's own executions; and each order's one final state to
+ * the source that sent it (an OrderFinal frame on the source's ring). A full
+ * ring never loses a frame: it waits, in order, in a queue that is drained
+ * first on the next pass (its peak is counted).
  *
  * Per-order bookkeeping here (symbol, side, owner) is a Map: the gateway is
  * the thread that speaks JSON over a socket; the risk workers are the ones
@@ -16,7 +17,8 @@
 import type { Agent } from '../core/agent/agent.js';
 import type { MonotonicClock } from '../core/clock/monotonic-clock.js';
 import { workerOf } from '../core/dispatch/dispatcher.js';
-import { Fill, Frame, FrameKind, NewOrder, OrderType, Side } from '../ipc/frame-layout.js';
+import { FinalState, Fill, Frame, FrameKind, NewOrder, OrderFinal, OrderType, Side } from '../ipc/frame-layout.js';
+import { sourceOfClientId } from '../core/source/client-ids.js';
 import { GatewayStat, type GatewayStatsView } from '../ipc/gateway-stats-layout.js';
 import { bucketIndex } from '../ipc/latency-histogram.js';
 import type { RingConsumer, RingProducer } from '../ipc/spsc-ring.js';
@@ -35,9 +37,12 @@ export interface VenueOrderSink {
   submit(order: VenueOrderRequest): void;
 }
 
-/** Final states an order can end in at the venue. */
-export type FinalState = 'FILLED' | 'CANCELED' | 'REJECTED' | 'EXPIRED';
-const FINAL_STAT: Record<FinalState, number> = { FILLED: GatewayStat.filled, CANCELED: GatewayStat.canceled, REJECTED: GatewayStat.rejected, EXPIRED: GatewayStat.expired };
+const FINAL_STAT: Record<FinalState, number> = {
+  [FinalState.FILLED]: GatewayStat.filled,
+  [FinalState.CANCELED]: GatewayStat.canceled,
+  [FinalState.REJECTED]: GatewayStat.rejected,
+  [FinalState.EXPIRED]: GatewayStat.expired,
+};
 
 interface Live {
   symbol: number;
@@ -50,14 +55,19 @@ interface Live {
   done: boolean;
 }
 
+/** A frame waiting for room: an execution for worker `ring`, or (final) an OrderFinal for source `ring`. */
 interface Pending {
-  worker: number;
+  final: boolean;
+  ring: number;
   clientId: number;
   symbol: number;
   side: number;
   price: number;
+  /** Execution: the quantity; final: the quantity filled in all. */
   quantity: number;
-  leavesOpen: number;
+  /** Execution: leavesOpen; final: the FinalState. */
+  code: number;
+  reason: number;
   timeNs: number;
 }
 
@@ -72,6 +82,8 @@ export class GatewayPump implements Agent {
     private readonly orders: readonly RingConsumer[],
     /** Per worker: executions back (the gateway link's gateway -> worker ring). */
     private readonly fills: readonly RingProducer[],
+    /** Per order source: its orders' final states. */
+    private readonly finals: readonly RingProducer[],
     private readonly stats: GatewayStatsView,
     private readonly clock: MonotonicClock,
   ) {}
@@ -114,15 +126,18 @@ export class GatewayPump implements Agent {
     this.send(clientId, o, price, quantity, leavesOpen ? 1 : 0);
   }
 
-  /** The order's one final state; for FILLED its last execution came through execution(). */
-  final(clientId: number, state: FinalState): void {
+  /** The order's one final state (`reason` as the gateway gives it); for FILLED its last execution came through execution(). */
+  final(clientId: number, state: FinalState, reason: number): void {
     const o = this.live.get(clientId);
     if (o === undefined) return;
     this.live.delete(clientId);
     this.stats.f64[FINAL_STAT[state]]++;
-    if (state === 'FILLED') this.stats.histograms.fill[bucketIndex(this.clock.nowNs() - o.takenNs)]++;
+    if (state === FinalState.FILLED) this.stats.histograms.fill[bucketIndex(this.clock.nowNs() - o.takenNs)]++;
     // Ended without a last fill (cancelled, rejected, expired): the worker releases what it still reserved.
     if (!o.done) this.send(clientId, o, 0, 0, 0);
+    if (this.finals.length > 0) {
+      this.queue({ final: true, ring: sourceOfClientId(clientId, this.finals.length), clientId, symbol: o.symbol, side: o.side, price: 0, quantity: o.filled, code: state, reason, timeNs: this.clock.nowNs() });
+    }
     this.stats.f64[GatewayStat.open] = this.live.size;
   }
 
@@ -157,7 +172,10 @@ export class GatewayPump implements Agent {
   }
 
   private send(clientId: number, o: Live, price: number, quantity: number, leavesOpen: number): void {
-    const p: Pending = { worker: workerOf(o.symbol, this.fills.length), clientId, symbol: o.symbol, side: o.side, price, quantity, leavesOpen, timeNs: this.clock.nowNs() };
+    this.queue({ final: false, ring: workerOf(o.symbol, this.fills.length), clientId, symbol: o.symbol, side: o.side, price, quantity, code: leavesOpen, reason: 0, timeNs: this.clock.nowNs() });
+  }
+
+  private queue(p: Pending): void {
     if (this.queued.length > 0 || !this.write(p)) {
       this.queued.push(p);
       if (this.queued.length > this.stats.f64[GatewayStat.fillsQueuedPeak]) this.stats.f64[GatewayStat.fillsQueuedPeak] = this.queued.length;
@@ -172,19 +190,28 @@ export class GatewayPump implements Agent {
   }
 
   private write(p: Pending): boolean {
-    const ring = this.fills[p.worker];
+    const ring = p.final ? this.finals[p.ring] : this.fills[p.ring];
     if (ring.free(1) === 0) return false;
     const o = ring.claim();
     const i32 = ring.i32;
     const f64 = ring.f64;
-    i32[o + Frame.kind] = FrameKind.Fill;
     i32[o + Frame.symbol] = p.symbol;
-    f64[(o >> 1) + Fill.time] = p.timeNs;
-    f64[(o >> 1) + Fill.clientId] = p.clientId;
-    f64[(o >> 1) + Fill.price] = p.price;
-    f64[(o >> 1) + Fill.quantity] = p.quantity;
-    i32[o + Fill.side] = p.side;
-    i32[o + Fill.leavesOpen] = p.leavesOpen;
+    if (p.final) {
+      i32[o + Frame.kind] = FrameKind.OrderFinal;
+      f64[(o >> 1) + OrderFinal.time] = p.timeNs;
+      f64[(o >> 1) + OrderFinal.clientId] = p.clientId;
+      f64[(o >> 1) + OrderFinal.filledQty] = p.quantity;
+      i32[o + OrderFinal.state] = p.code;
+      i32[o + OrderFinal.reason] = p.reason;
+    } else {
+      i32[o + Frame.kind] = FrameKind.Fill;
+      f64[(o >> 1) + Fill.time] = p.timeNs;
+      f64[(o >> 1) + Fill.clientId] = p.clientId;
+      f64[(o >> 1) + Fill.price] = p.price;
+      f64[(o >> 1) + Fill.quantity] = p.quantity;
+      i32[o + Fill.side] = p.side;
+      i32[o + Fill.leavesOpen] = p.code;
+    }
     ring.publish();
     return true;
   }

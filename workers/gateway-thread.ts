@@ -33,7 +33,8 @@ import { createLogger } from '../core/logging/logger.js';
 import { GatewayStat, gatewayStatsView } from '../ipc/gateway-stats-layout.js';
 import { RingConsumer, RingProducer } from '../ipc/spsc-ring.js';
 import { ThreadState } from '../ipc/thread-stats-layout.js';
-import { GatewayPump, type FinalState } from './gateway-pump.js';
+import { GatewayPump } from './gateway-pump.js';
+import { FinalState } from '../ipc/frame-layout.js';
 import { ThreadHousekeeping } from './thread-housekeeping.js';
 import type { GatewayConfig } from './worker-config.js';
 
@@ -52,14 +53,15 @@ const backoffUntilNs = breaker.trading.backoffUntilNs;
 const pump = new GatewayPump(
   cfg.links.map((l) => new RingConsumer(l.fromWorker)),
   cfg.links.map((l) => new RingProducer(l.toWorker)),
+  cfg.finals.map((r) => new RingProducer(r)),
   stats,
   clock,
 );
 const FINAL: Partial<Record<OrderState, FinalState>> = {
-  [OrderState.FILLED]: 'FILLED',
-  [OrderState.CANCELED]: 'CANCELED',
-  [OrderState.REJECTED]: 'REJECTED',
-  [OrderState.EXPIRED]: 'EXPIRED',
+  [OrderState.FILLED]: FinalState.FILLED,
+  [OrderState.CANCELED]: FinalState.CANCELED,
+  [OrderState.REJECTED]: FinalState.REJECTED,
+  [OrderState.EXPIRED]: FinalState.EXPIRED,
 };
 
 const gateway = new Gateway(
@@ -75,9 +77,9 @@ const gateway = new Gateway(
   {
     onExecution: (clientId, _tradeId, price, qty, leavesOpen) => pump.execution(clientId, price, qty, leavesOpen),
     onAck: (clientId) => pump.acked(clientId),
-    onFinal: (clientId, state) => {
+    onFinal: (clientId, state, reason) => {
       const final = FINAL[state];
-      if (final !== undefined) pump.final(clientId, final);
+      if (final !== undefined) pump.final(clientId, final, reason);
       else log.error({ clientId, state: ORDER_STATE_NAMES[state] }, 'gateway reported a final state that is not final');
     },
     onVenueOutcome: (ok) => {

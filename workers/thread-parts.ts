@@ -14,6 +14,7 @@ import { DecisionCollector } from '../core/source/decision-collector.js';
 import { GeneratorPump } from '../core/source/generator-pump.js';
 import { OrderSource } from '../core/source/order-source.js';
 import { StandInExchange } from '../core/source/stand-in-exchange.js';
+import { FinalCollector } from '../core/source/final-collector.js';
 import { LEDGER_COUNTERS, sourceStatsView } from '../ipc/source-stats-layout.js';
 import { RingConsumer, RingProducer } from '../ipc/spsc-ring.js';
 import { applyWaitStrategy } from '../ipc/wait-strategy.js';
@@ -75,5 +76,6 @@ export function buildOrderSource(cfg: OrderSourceParts, startNs: number, clock: 
   const collector = new DecisionCollector(cfg.links.map((l) => l.fromWorker), cfg.wait, ledger, dispatcher, venue, clock, stats);
   const schedule = new RateSchedule(cfg.rate, startNs + cfg.phaseNs, cfg.burst);
   const pump = new GeneratorPump(gen, schedule, dispatcher, collector, ledger, clock, cfg.backpressureNs, cfg.wait, startNs + cfg.phaseNs);
-  return new OrderSource(cfg.sourceId, pump, collector, dispatcher, ledger, venue, stats, clock.reading);
+  const finals = cfg.finals ? new FinalCollector(cfg.finals, stats, clock) : null;
+  return new OrderSource(cfg.sourceId, pump, collector, dispatcher, ledger, venue, stats, clock.reading, finals);
 }

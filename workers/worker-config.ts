@@ -88,6 +88,8 @@ export interface GatewayConfig {
   core: number;
   /** One link per worker, index = worker id: accepted orders in (fromWorker), executions out (toWorker). */
   links: LinkBuffers[];
+  /** One ring per order source: the final state of each of its orders (OrderFinal frames). */
+  finals: SharedArrayBuffer[];
   stats: SharedArrayBuffer;
   /** The breaker board: the venue's breaker records every call's outcome; its backoffUntilNs the venue's Retry-After. */
   breakerBoard: SharedArrayBuffer;
@@ -135,6 +137,8 @@ export interface OrderSourceConfig extends ThreadConfig {
   breakerBoard: SharedArrayBuffer;
   /** false with a venue gateway (--exchange sim|URL): accepted orders go to it from the workers, and this source fills none. */
   standIn?: boolean;
+  /** With a venue gateway: the ring on which it reports the final state of each of this source's orders. */
+  finals?: SharedArrayBuffer;
   /** The exactly-once ledger's window (core/dispatch/in-flight.ts). */
   ledgerWindow: number;
 }

@@ -1,10 +1,12 @@
 /**
  * An order source's agent: everything one source thread does each pass.
  * Collect the decisions of its own orders from every worker (ledger,
- * latency, the stand-in exchange's fills), move deferred frames (fills,
+ * latency, the stand-in exchange's fills) and, with a venue gateway, their
+ * final states at the venue, move deferred frames (fills,
  * conflated ticks) into the rings, then pump the generator. After main's stop
  * command it stops generating and keeps collecting until every order it sent
- * has its decision and every fill is in a ring; then it is done.
+ * has its decision and every fill is in a ring (and, with a venue gateway,
+ * every accepted order its final state, for a bounded time: final-collector.ts); then it is done.
  * The counters main reads are copied into the stats block once a second
  * (publishStats), not per order.
  */
@@ -14,10 +16,12 @@ import type { Dispatcher } from '../dispatch/dispatcher.js';
 import type { DecisionLedger } from '../metrics/decision-ledger.js';
 import type { StandInExchange } from './stand-in-exchange.js';
 import type { DecisionCollector } from './decision-collector.js';
+import type { FinalCollector } from './final-collector.js';
 import type { GeneratorPump } from './generator-pump.js';
 
 /** Passes between looks at main's stop word (an Atomics.load each). */
 const STOP_POLL = 16;
+
 
 export class OrderSource implements Agent {
   readonly name: string;
@@ -37,6 +41,8 @@ export class OrderSource implements Agent {
     private readonly venue: StandInExchange | null,
     private readonly stats: SourceStatsView,
     private readonly clockReading: Float64Array,
+    /** With a venue gateway: the final states of this source's orders. */
+    private readonly finals: FinalCollector | null = null,
   ) {
     this.name = `order-source-${sourceId}`;
   }
@@ -57,6 +63,7 @@ export class OrderSource implements Agent {
   doWork(): number {
     const d = this.dispatcher;
     let work = this.collector.drainAll();
+    if (this.finals !== null) work += this.finals.drain();
     for (let w = 0; w < d.workers; w++) if (d.deferred(w) !== 0) d.flush(w);
     if (!this.stopping) {
       // Main's stop is a plain store/notify pair on its own line; seq-cst load here (see source-stats-layout.ts).
@@ -69,7 +76,7 @@ export class OrderSource implements Agent {
       d.publishAll();
       let deferred = 0;
       for (let w = 0; w < d.workers; w++) deferred += d.deferred(w);
-      if (deferred === 0 && this.ledger.outstanding === 0) this.finished = true;
+      if (deferred === 0 && this.ledger.outstanding === 0) this.finished = this.finals === null || this.finals.settled(this.stats.f64[SourceStat.accepted]);
     }
     return work;
   }

@@ -33,6 +33,7 @@ interface Summary {
   accepted: number;
   lost: number;
   exchange?: Exchange;
+  sources: { finals: Record<string, number> }[];
   positions: { grossNotional: number; openOrders: number };
 }
 
@@ -75,6 +76,9 @@ describe('order path to the exchange (--exchange sim)', function () {
     expect(x.expired).to.be.greaterThan(0);
     expect(r.summary!.positions.grossNotional).to.be.greaterThan(0);
     expect(r.summary!.positions.openOrders).to.equal(0);
+    // The source heard each of its orders' final state, as the gateway counted them.
+    const finals = r.summary!.sources[0].finals;
+    expect(finals).to.deep.equal({ FILLED: x.filled, CANCELED: x.canceled, REJECTED: x.rejected, EXPIRED: x.expired });
   });
 
   it('over the Poor network profile (jitter, loss, bursts): still none lost, none twice', () => {
