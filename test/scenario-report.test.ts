@@ -39,6 +39,7 @@ describe('scenario report', () => {
         killReason: 'daily-loss-limit',
         peakExposure: 1e6,
         exposureLimit: 5e6,
+        lowestDailyPnl: -50_200,
         correlation: { sampleMs: 5, window: 50, symbols: 2, readings: [m(300, 0.4), m(990, 0.5, 12_000), m(1200, 0.9), m(4990, 0.7), m(5020, 0.8)] },
         peakVar: { value: 30_000, ms: 1300 },
         fromMark: { ms: 1000, rejected: { VAR_LIMIT: 3 }, firstRejectMs: { VAR_LIMIT: 1100 } },
@@ -59,6 +60,7 @@ describe('scenario report', () => {
     expect(c.atWorst!.mean, 'the first matrix computed at or after the worst point').to.equal(0.8);
     expect(c.peakInEvent!.mean).to.equal(0.9);
     expect(r.peakVar).to.deep.include({ value: 30_000 });
+    expect(r.realizedLoss, 'the worst of the day, not only the end').to.deep.include({ loss: 50_010, peak: 50_200, overBy: 200 });
     expect(r.modelInput.source).to.match(/^scenario path/);
     expect(reportLines(r).join('\n')).to.include('first VAR_LIMIT reject: 0.40 s').and.include('7 in the calm lead-in').and.include('engine correlation');
   });

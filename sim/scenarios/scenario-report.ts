@@ -26,6 +26,8 @@ export interface ProbeFindings {
   acceptedAfterKill?: number;
   peakExposure: number;
   exposureLimit: number;
+  /** Lowest realized PnL of the day the probe saw (a loss is negative). */
+  lowestDailyPnl?: number;
   correlation?: { sampleMs: number; window: number; symbols: number; readings: MatrixReading[] };
   peakVar?: { value: number; ms: number };
   fromMark?: { ms: number; rejected: Record<string, number>; firstRejectMs: Record<string, number> };
@@ -41,7 +43,16 @@ export interface VarSettings {
 export interface RunFindings {
   probe: ProbeFindings;
   /** The engine's summary: rejected by reason, counts, and its risk line. */
-  summary: { rejected?: Record<string, number>; generated?: number; decided?: number; accepted?: number; lost?: number; risk?: { dailyPnl?: number; trading?: string; killReason?: string } };
+  summary: {
+    rejected?: Record<string, number>;
+    generated?: number;
+    decided?: number;
+    accepted?: number;
+    lost?: number;
+    risk?: { dailyPnl?: number; trading?: string; killReason?: string };
+    /** The correlation pool's counters (engine/portfolio/correlation-service.ts, CorrelationStats). */
+    correlation?: { rounds: number; published: number; overruns: number };
+  };
   limits: { dailyLossLimit: number; maxOrderNotional: number; portfolioVar?: VarSettings };
   /** Whether the engine computed the correlation matrix (--correlation on): the VaR check needs it. */
   correlationOn: boolean;
@@ -64,6 +75,8 @@ export function scenarioReport(path: ScenarioPath, run: RunFindings) {
   const moveAt = (k: number) => Object.fromEntries(path.coins.map((c, i) => [c, round(path.mids[k * n + i] / path.start[i] - 1, 4)]));
   const dailyPnl = run.summary.risk?.dailyPnl ?? NaN;
   const loss = Math.max(0, -dailyPnl);
+  // The worst the day got: fills of orders accepted before the trip go on after it, and may realize a gain.
+  const peakLoss = Math.max(loss, -(run.probe.lowestDailyPnl ?? 0));
   const varMs = run.probe.firstRejectMs.VAR_LIMIT;
   const engineCorr = run.probe.correlation;
   const readings = engineCorr?.readings ?? [];
@@ -94,7 +107,7 @@ export function scenarioReport(path: ScenarioPath, run: RunFindings) {
     peakVar: run.probe.peakVar ? { value: run.probe.peakVar.value, at: at(run.probe.peakVar.ms) } : null,
     killSwitch: { at: at(run.probe.killMs), reason: run.probe.killReason ?? null, acceptedAfter: run.probe.acceptedAfterKill ?? null, tradingAtEnd: run.summary.risk?.trading ?? null },
     peakExposure: { used: round(run.probe.peakExposure, 0), limit: run.probe.exposureLimit, pct: round((100 * run.probe.peakExposure) / run.probe.exposureLimit, 1) },
-    realizedLoss: { loss: round(loss, 2), limit: run.limits.dailyLossLimit, overBy: round(Math.max(0, loss - run.limits.dailyLossLimit), 2), oneOrder: run.limits.maxOrderNotional },
+    realizedLoss: { loss: round(loss, 2), peak: round(peakLoss, 2), limit: run.limits.dailyLossLimit, overBy: round(Math.max(0, peakLoss - run.limits.dailyLossLimit), 2), oneOrder: run.limits.maxOrderNotional },
     rejectsByReason: run.summary.rejected ?? {},
     firstRejectAt: Object.fromEntries(Object.entries(run.probe.firstRejectMs).map(([r, ms]) => [r, at(ms)])),
     orders: { generated: run.summary.generated ?? 0, decided: run.summary.decided ?? 0, accepted: run.summary.accepted ?? 0, lost: run.summary.lost ?? 0 },
@@ -106,6 +119,7 @@ export function scenarioReport(path: ScenarioPath, run: RunFindings) {
           window: engineCorr.window,
           windowMs: engineCorr.sampleMs * engineCorr.window,
           matrices: readings.length,
+          pool: run.summary.correlation ? { rounds: run.summary.correlation.rounds, published: run.summary.correlation.published, overruns: run.summary.correlation.overruns } : null,
           before: reading(lastBy(eventMs)),
           atFirstVarLimit: varMs === undefined ? null : reading(lastBy(varMs)),
           atWorst: reading(firstFrom(worstMs)),
@@ -140,12 +154,13 @@ export function reportLines(r: ScenarioReport): string[] {
     `  account VaR (published matrices): at the event's start ${r.correlation?.before?.valueAtRisk ?? '-'}, at the first VAR_LIMIT ${r.correlation?.atFirstVarLimit?.valueAtRisk ?? '-'}, peak ${r.peakVar ? `${r.peakVar.value} at ${r.peakVar.at!.engineS.toFixed(2)} s` : '-'}`,
     `  kill switch: ${when(r.killSwitch.at)}${r.killSwitch.reason ? ` (${r.killSwitch.reason}); accepted after it: ${r.killSwitch.acceptedAfter}` : ''}; trading at the end: ${r.killSwitch.tradingAtEnd}`,
     `  peak gross exposure: ${r.peakExposure.used} of ${r.peakExposure.limit} (${r.peakExposure.pct} %)`,
-    `  realized loss: ${r.realizedLoss.loss} against the daily loss limit ${r.realizedLoss.limit} (over by ${r.realizedLoss.overBy}; one order is at most ${r.realizedLoss.oneOrder})`,
+    `  realized loss: ${r.realizedLoss.loss} at the end, at most ${r.realizedLoss.peak}, against the daily loss limit ${r.realizedLoss.limit} (over by ${r.realizedLoss.overBy} at most; one order is at most ${r.realizedLoss.oneOrder})`,
     `  rejects by reason: ${Object.entries(r.rejectsByReason).map(([k, v]) => `${k}=${v}`).join(' ') || 'none'}`,
     `  first reject of each reason: ${Object.entries(r.firstRejectAt).map(([k, t]) => `${k} ${t ? t.engineS.toFixed(2) + ' s' : '-'}`).join(', ') || 'none'}`,
     `  orders: generated ${r.orders.generated}, decided ${r.orders.decided}, accepted ${r.orders.accepted}, lost ${r.orders.lost}`,
     r.correlation
-      ? `  engine correlation (mean off-diagonal, ${r.correlation.window} returns x ${r.correlation.sampleMs} ms = ${r.correlation.windowMs} ms window, ${r.correlation.matrices} matrices read): ` +
+      ? `  engine correlation (mean off-diagonal, ${r.correlation.window} returns x ${r.correlation.sampleMs} ms = ${r.correlation.windowMs} ms window, ${r.correlation.matrices} matrices read` +
+        `${r.correlation.pool ? `; pool: ${r.correlation.pool.published} published, ${r.correlation.pool.overruns} overruns` : ''}): ` +
         `before ${matrix(r.correlation.before)}, at the first VAR_LIMIT ${matrix(r.correlation.atFirstVarLimit)}, at the worst point ${matrix(r.correlation.atWorst)}, highest in the event ${matrix(r.correlation.peakInEvent)}`
       : `  engine correlation: none (--correlation off)`,
     `  model input (the path's returns, ${r.modelInput.windowSteps}-step window): before ${r.modelInput.before}, at the worst point ${r.modelInput.atWorst} (model calm ${r.modelInput.calm}, peak ${r.modelInput.peak})`,
