@@ -1,8 +1,10 @@
 /**
- * What a scenario run prints: from the path (the event's moves, the
- * correlation before the event and at its worst point), the run probe (first
- * reject of each reason, the kill switch, peak exposure) and the engine's
- * summary (rejects by reason, the day's realized PnL), against the limits.
+ * What a scenario run prints: from the path (the event's moves, its worst
+ * point, and the model's input correlation), the run probe (first reject of
+ * each reason, from the start and from the event's start, the kill switch,
+ * peak exposure, the worst realized PnL, the engine's published correlation
+ * matrices and the account's VaR) and the engine's summary (rejects by reason,
+ * the day's realized PnL, the correlation pool's counters), against the limits.
  * Engine times are also given in event hours (through the path's compression).
  */
 import { CRASH_EVENTS } from './events.js';
