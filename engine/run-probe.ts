@@ -128,6 +128,11 @@ export class RunProbe {
     this.timer = setInterval(() => this.sample(), this.intervalMs);
   }
 
+  /** When the pool computed the newest matrix read (ms since the start); -Infinity before one. */
+  lastMatrixMs(): number {
+    return this.out.correlation?.readings.at(-1)?.ms ?? -Infinity;
+  }
+
   /** Ms since the sources' start, now. */
   elapsedMs(): number {
     return (this.clock.nowNs() - this.startNs) / 1e6;

@@ -12,9 +12,9 @@
  * temporary --state-dir (a replayed day's loss must not carry into the next
  * replay), --seed 1, --correlation on with the geometry of SCENARIO_CORRELATION
  * (sim/scenarios/scenario-limits.ts; --correlation off or any of its flags overrides).
- * The run stops HALT_GRACE_MS after the kill switch trips, or, with the correlation
- * engine on, once a matrix computed after the path's worst point can have been read,
- * whichever is later; or when the path has run out.
+ * The run stops HALT_GRACE_MS after the kill switch trips, or TAIL_MS after the path
+ * has run out; with the correlation engine on, not before the probe has read a matrix
+ * computed at or after the path's worst point (at most MATRIX_WAIT_MS past it).
  * Exit codes: 0 done; 1 orders without a decision; 2 a bad scenario name or
  * option (one line naming it); 3 the engine could not start or stopped on a fatal condition.
  */
@@ -38,6 +38,8 @@ const HALT_GRACE_MS = 300;
 /** After the path's last step, before the stop. */
 const TAIL_MS = 200;
 const PROBE_MS = 5;
+/** Longest the run waits past the worst point for the engine's matrix there (the pool runs at nice 19 on a busy machine). */
+const MATRIX_WAIT_MS = 500;
 
 function fail(code: number, line: string): never {
   process.stderr.write(line + '\n');
@@ -102,15 +104,24 @@ const pathEndMs = (LEAD_S + EVENT_S) * 1000;
 // With the correlation engine on, the run goes on (halted) until a matrix computed after the
 // path's worst point has been read: the report's "at the worst point" is the engine's own.
 const worstMs = worstStep(scenario.path) * scenario.path.stepMs;
-const worstTailMs = opts.correlation ? opts.correlation.recomputeMs + 4 * PROBE_MS : -Infinity;
+const seenAfterWorst = () => !opts.correlation || probe.lastMatrixMs() >= worstMs;
+let stopping = false;
+/** Stops once a matrix computed after the worst point has been read (a starved pool: at most MATRIX_WAIT_MS after the worst point). */
+const stopSoon = (reason: string) => {
+  if (stopping) return;
+  if (seenAfterWorst() || probe.elapsedMs() > worstMs + MATRIX_WAIT_MS) {
+    stopping = true;
+    engine.stop(reason);
+  } else setTimeout(() => stopSoon(reason), PROBE_MS);
+};
 const probe = new RunProbe(
   engine,
   PROBE_MS,
-  (killMs) => setTimeout(() => engine.stop('scenario: kill switch tripped'), Math.max(HALT_GRACE_MS, worstMs + worstTailMs - killMs)),
+  () => setTimeout(() => stopSoon('scenario: kill switch tripped'), HALT_GRACE_MS),
   { correlationSymbols: scenario.path.coins.length, varSettings: opts.limits.initial.config.portfolioVar, markMs: scenario.path.eventStep * scenario.path.stepMs },
 );
 probe.start();
-const endTimer = setTimeout(() => engine.stop('scenario: path ended'), Math.max(0, pathEndMs + TAIL_MS - probe.elapsedMs()));
+const endTimer = setTimeout(() => stopSoon('scenario: path ended'), Math.max(0, pathEndMs + TAIL_MS - probe.elapsedMs()));
 const summary = (await engine.done) as Parameters<typeof scenarioReport>[1]['summary'] & { fatal?: string };
 clearTimeout(endTimer);
 const ranS = probe.elapsedMs() / 1000;
