@@ -145,6 +145,16 @@ describe('engine options', () => {
     expect(optionWarnings(parse(['--limits', path, '--correlation', 'on']))).to.deep.equal([]);
   });
 
+  it('--correlation-sample-ms, -window, -recompute-ms: the geometry, range-checked, only with --correlation on', () => {
+    expect(parse(['--correlation', 'on', '--correlation-sample-ms', '5', '--correlation-window', '50', '--correlation-recompute-ms', '25']).correlation).to.deep.equal({ window: 50, sampleMs: 5, recomputeMs: 25, minPoints: 30 });
+    expect(parse(['--correlation', 'on', '--correlation-window', '30']).correlation).to.deep.equal({ window: 30, sampleMs: 100, recomputeMs: 100, minPoints: 30 });
+    expect(() => parse(['--correlation', 'on', '--correlation-window', '29'])).to.throw(OptionError, "bot4: invalid --correlation-window '29': accepts an integer from 30 to 100000");
+    expect(() => parse(['--correlation', 'on', '--correlation-sample-ms', '0'])).to.throw(OptionError, "bot4: invalid --correlation-sample-ms '0': accepts milliseconds from 1 to 3600000");
+    expect(() => parse(['--correlation', 'on', '--correlation-recompute-ms', '1.5'])).to.throw(OptionError, "bot4: invalid --correlation-recompute-ms '1.5': accepts milliseconds from 1 to 3600000");
+    expect(() => parse(['--correlation-window', '50'])).to.throw(OptionError, 'bot4: --correlation-window needs --correlation on');
+    expect(() => parse(['--correlation', 'off', '--correlation-sample-ms', '5'])).to.throw(OptionError, 'bot4: --correlation-sample-ms needs --correlation on');
+  });
+
   it('--live-orders: at least 4 slots, and enough to hold the limits\' maxOpenOrders (3/4 of the slots are usable)', () => {
     expect(() => parse(['--live-orders', '2'])).to.throw(OptionError, /^bot4: invalid --live-orders '2': accepts a power of two from 4/);
     const example = fileURLToPath(new URL('../../config/limits.example.json', import.meta.url)); // maxOpenOrders 200

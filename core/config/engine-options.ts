@@ -18,7 +18,7 @@ import type { BurstPattern } from '../generator/rate-schedule.js';
 import { DEFAULT_LOAD, reservedSymbols } from '../generator/order-generator.js';
 import { defaultCores, defaultThreads } from './thread-defaults.js';
 import { DEFAULT_GATEWAY_RATE, EXCHANGE_OPTION_SPECS, exchangeOptions, type ExchangeOptions } from './exchange-options.js';
-import { correlationOptionsSchema, type CorrelationOptions } from '../portfolio/correlation-options.js';
+import { CORRELATION_MIN_POINTS, correlationOptionsSchema, type CorrelationOptions } from '../portfolio/correlation-options.js';
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z
@@ -116,6 +116,10 @@ export const OPTION_SPECS = {
   'stale-ms': { schema: int(10, 600_000), accepts: 'milliseconds from 10 to 600000', help: 'feed silence after which its reference prices are stale (default 2000)' },
   'state-dir': { schema: z.string().min(1), accepts: 'a directory (created if missing)', help: 'where state.json keeps the trading day\'s realized PnL, the trading mode and a kill across restarts (default ./state)' },
   correlation: { schema: z.enum(['on', 'off']), accepts: 'on|off', help: 'rolling returns per symbol and a covariance/correlation matrix recomputed every 100 ms on a pool thread (WASM SIMD), window 1000 returns sampled every 100 ms (default off)' },
+  // The correlation engine's geometry (core/portfolio/correlation-options.ts); each needs --correlation on.
+  'correlation-sample-ms': { schema: int(1, 3_600_000), accepts: 'milliseconds from 1 to 3600000', help: 'one log return per symbol per this many ms (default 100; needs --correlation on)' },
+  'correlation-window': { schema: int(CORRELATION_MIN_POINTS, 100_000), accepts: `an integer from ${CORRELATION_MIN_POINTS} to 100000`, help: 'returns per symbol the matrix is computed over (default 1000; needs --correlation on)' },
+  'correlation-recompute-ms': { schema: int(1, 3_600_000), accepts: 'milliseconds from 1 to 3600000', help: 'the pool recomputes and publishes the matrix this often (default 100; needs --correlation on)' },
   ...EXCHANGE_OPTION_SPECS,
   help: { schema: z.literal('true'), accepts: 'no value (or -h)', help: 'print this help' },
 } satisfies Record<string, OptionSpec>;
@@ -302,10 +306,28 @@ export function parseEngineOptions(argv: readonly string[], machineCores: number
     stateDir: (get('state-dir') as string | undefined) ?? 'state',
     feed,
     orders,
-    correlation: get('correlation') === 'on' ? correlationOptionsSchema.parse({}) : undefined,
+    correlation: correlationOptions(raw, get),
     exchange,
     scripted,
   };
+}
+
+/**
+ * --correlation on with its geometry (each flag already range-checked by its spec); a geometry
+ * flag without --correlation on would be ignored, so it is refused.
+ */
+function correlationOptions(raw: Map<string, string>, get: (k: OptionName) => unknown): CorrelationOptions | undefined {
+  const flags = ['correlation-sample-ms', 'correlation-window', 'correlation-recompute-ms'] as const;
+  if (get('correlation') !== 'on') {
+    const stray = flags.find((k) => raw.has(k));
+    if (stray) throw new OptionError(`bot4: --${stray} needs --correlation on`);
+    return undefined;
+  }
+  return correlationOptionsSchema.parse({
+    sampleMs: get('correlation-sample-ms'),
+    window: get('correlation-window'),
+    recomputeMs: get('correlation-recompute-ms'),
+  });
 }
 
 /**

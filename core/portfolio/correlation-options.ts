@@ -5,6 +5,9 @@
  */
 import { z } from 'zod';
 
+/** Fewest returns per symbol before the first publication, by default (the smallest window the launcher accepts). */
+export const CORRELATION_MIN_POINTS = 30;
+
 export const correlationOptionsSchema = z
   .object({
     /** Log returns kept per symbol (N). */
@@ -14,7 +17,7 @@ export const correlationOptionsSchema = z
     /** The pool recomputes and publishes the matrix this often. */
     recomputeMs: z.number().int().min(1).max(3_600_000).default(100),
     /** Fewest returns per symbol before the first matrix is published. */
-    minPoints: z.number().int().min(2).default(30),
+    minPoints: z.number().int().min(2).default(CORRELATION_MIN_POINTS),
   })
   .strict()
   .refine((o) => o.minPoints <= o.window, { message: 'minPoints must not exceed window', path: ['minPoints'] });

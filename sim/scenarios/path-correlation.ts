@@ -1,9 +1,10 @@
 /**
  * The mean off-diagonal correlation of a scenario path's log returns over a
- * rolling window, in plain TypeScript. It stands in for the engine's published
- * correlation matrix (ipc/covariance-layout.ts, CovarianceView.readCorrelation)
- * until the scenario runner reads that one; the statistic is the same: the
- * mean of the matrix's entries off its diagonal.
+ * rolling window, in plain TypeScript: the correlation the model puts into the
+ * path, reported as the model's input beside the engine's own figure (the
+ * published matrices, read by engine/run-probe.ts through
+ * CovarianceView.readCorrelation); the statistic is the same: the mean of the
+ * matrix's entries off its diagonal.
  */
 import type { ScenarioPath } from './price-path.js';
 
