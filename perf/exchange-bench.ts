@@ -1,9 +1,10 @@
 /**
- * exchange: the order path to the venue over real loopback sockets. The
+ * exchange: the order path to the venue over real loopback sockets: the
  * exchange simulator (ExchangeSimServer on 127.0.0.1, port 0, its venue on a
- * RealScheduler) and the Gateway (over WsVenueConnection, on a RealScheduler)
- * run in this same process, on one event loop: every figure below includes
- * the simulator's own work.
+ * RealScheduler) and the Gateway (over WsVenueConnection, on a RealScheduler).
+ * For the latency figures both run in this process, on one event loop (at a
+ * few hundred orders a second neither waits on the other); for throughput
+ * the simulator runs on a worker thread (below).
  *
  *  1. Send-to-ack round trip per network profile (perfect, good, average,
  *     poor; sim/exchange/network-hook.ts networkFor, as `--profile` does):
@@ -27,13 +28,20 @@
  *     way) and JSON.parses each frame; both subscribe to the user data stream
  *     (userDataStream.subscribe.signature), so both get the same frames (each
  *     order's answer and its NEW and TRADE executionReports); alternating runs of --seconds (1.5),
- *     --runs (3) each, a fresh simulator per run; medians. Also the
+ *     --runs (3) each, a fresh simulator per run; medians. Here the simulator
+ *     runs on a worker thread (perf/exchange-sim-worker.ts), the client alone
+ *     on the main thread, whose CPU time per ack (CLOCK_THREAD_CPUTIME_ID,
+ *     ws I/O included) is each client's own cost; the simulator thread's
+ *     event loop use says which side bounds the rate. Also the
  *     simulator alone: the same requests, prebuilt, straight into a venue
  *     session subscribed to the stream (no socket, no client): the ceiling
  *     both clients share.
  */
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import WebSocket from 'ws';
 import { RealScheduler } from '../core/clock/scheduler.js';
+import { threadCpuClock } from '../core/clock/thread-cpu-clock.js';
 import { Gateway } from '../core/gateway/gateway.js';
 import { HmacSigner, signaturePayload, type Param } from '../core/gateway/request-signer.js';
 import { WsVenueConnection } from '../core/gateway/ws-connection.js';
@@ -42,7 +50,7 @@ import { networkFor } from '../sim/exchange/network-hook.js';
 import { ExchangeSimServer } from '../sim/exchange/server.js';
 import { symbolFor, VenueOptionsSchema } from '../sim/exchange/sim-options.js';
 import { ExchangeVenue } from '../sim/exchange/venue.js';
-import { machineInfo, median, percentile, throughputRatio, type BenchReport, type BenchResult } from './bench-report.js';
+import { machineInfo, median, percentile, throughputRatio, timeRatio, type BenchReport, type BenchResult } from './bench-report.js';
 import { run as runRisk } from './risk-bench.js';
 
 const API_KEY = 'benchHmacKey00000001';
@@ -76,7 +84,51 @@ async function startSim(profile: string | undefined, limits: object = LIFTED, se
 
 type Sim = Awaited<ReturnType<typeof startSim>>;
 
-function gatewayFor(sim: Sim, cb: { ack?: (id: number) => void; final?: (id: number) => void }, extra: object = {}): Gateway {
+/** The simulator on a worker thread (perf/exchange-sim-worker.ts), limits lifted, perfect network. */
+async function startSimWorker(seed = 1): Promise<{ url: string; worker: Worker; close(): Promise<void> }> {
+  const worker = new Worker(new URL('./exchange-sim-worker.js', import.meta.url), {
+    workerData: { apiKey: API_KEY, secretKey: SECRET, symbol: SYMBOL, price: 60_000, limits: LIFTED, seed },
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once('message', (m: { port: number }) => resolve(m.port));
+    worker.once('error', reject);
+  });
+  return {
+    url: `ws://127.0.0.1:${port}/ws-api/v3`,
+    worker,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => worker.once('message', () => resolve()));
+      worker.postMessage('close');
+      await closed;
+      await worker.terminate();
+    },
+  };
+}
+
+/** What a throughput run measured: acks/s, and the main thread's CPU time per ack (the client's own cost, ws I/O included). */
+interface Throughput {
+  rate: number;
+  clientUsPerAck: number;
+  simBusy: number;
+}
+
+const threadCpuNs = threadCpuClock();
+
+/** Counts over [300 ms, 300 ms + seconds]: acks/s, the main thread's CPU time per ack, the simulator thread's event loop use. */
+async function measure(acks: () => number, worker: Worker, seconds: number): Promise<Throughput> {
+  await sleep(300);
+  const a0 = acks();
+  const c0 = threadCpuNs();
+  const w0 = worker.performance.eventLoopUtilization();
+  const t0 = performance.now();
+  await sleep(seconds * 1000);
+  const n = acks() - a0;
+  const cpuNs = threadCpuNs() - c0;
+  const w = worker.performance.eventLoopUtilization(w0);
+  return { rate: (n * 1000) / (performance.now() - t0), clientUsPerAck: cpuNs / 1000 / n, simBusy: w.utilization };
+}
+
+function gatewayFor(sim: { spec: Sim['spec']; url: string }, cb: { ack?: (id: number) => void; final?: (id: number) => void }, extra: object = {}): Gateway {
   const { spec } = sim;
   return new Gateway(
     {
@@ -87,7 +139,7 @@ function gatewayFor(sim: Sim, cb: { ack?: (id: number) => void; final?: (id: num
     },
     new HmacSigner(API_KEY, SECRET),
     new RealScheduler(),
-    () => new WsVenueConnection(sim.server.wsUrl()),
+    () => new WsVenueConnection(sim.url),
     {
       onAck: cb.ack,
       onExecution: () => {},
@@ -115,7 +167,7 @@ async function latency(profile: string, orders: number, rate: number, seed: numb
   const intended = new Float64Array(orders + 100);
   const lat: number[] = [];
   const lateness: number[] = [];
-  const gw = gatewayFor(sim, {
+  const gw = gatewayFor({ spec: sim.spec, url: sim.server.wsUrl() }, {
     ack: (id) => {
       if (id >= warm) lat.push(performance.now() - intended[id]);
     },
@@ -175,14 +227,14 @@ function plainRequest(id: number, buy: boolean, price: string, clientOrderId: st
 const gridPrice = (sim: Sim, buy: boolean) => (Math.round(priceFor(sim, buy) / sim.spec.tickSize) * sim.spec.tickSize).toFixed(2);
 
 /** Acks/s over [warm, warm + seconds] with `window` orders in flight, through the Gateway. */
-export async function gatewayThroughput(window: number, seconds: number): Promise<number> {
-  const sim = await startSim(undefined);
+export async function gatewayThroughput(window: number, seconds: number): Promise<Throughput> {
+  const sim = await startSimWorker();
   let acks = 0;
   let next = 0;
   let inFlight = 0;
   let stopped = false;
-  const buyPx = priceFor(sim, true);
-  const sellPx = priceFor(sim, false);
+  const buyPx = 60_000 * 1.01;
+  const sellPx = 60_000 * 0.99;
   let refill = false;
   const top = () => {
     refill = false;
@@ -192,8 +244,9 @@ export async function gatewayThroughput(window: number, seconds: number): Promis
       gw.submit(next++, 0, buy ? Side.Buy : Side.Sell, OrderType.Limit, buy ? buyPx : sellPx, QTY);
     }
   };
+  const spec = symbolFor(SYMBOL, 60_000);
   const gw = gatewayFor(
-    sim,
+    { spec, url: sim.url },
     {
       ack: () => acks++,
       final: () => {
@@ -209,23 +262,19 @@ export async function gatewayThroughput(window: number, seconds: number): Promis
   gw.start();
   await until(() => gw.trading, 10_000, 'the gateway to trade');
   top();
-  await sleep(300);
-  const a0 = acks;
-  const t0 = performance.now();
-  await sleep(seconds * 1000);
-  const rate = ((acks - a0) * 1000) / (performance.now() - t0);
+  const m = await measure(() => acks, sim.worker, seconds);
   stopped = true;
   gw.stop();
-  await sim.server.close();
-  return rate;
+  await sim.close();
+  return m;
 }
 
 /** The same through a plain ws client: JSON.stringify per request, JSON.parse per answer. */
-export async function plainThroughput(window: number, seconds: number): Promise<number> {
-  const sim = await startSim(undefined);
-  const buyPx = gridPrice(sim, true);
-  const sellPx = gridPrice(sim, false);
-  const ws = new WebSocket(sim.server.wsUrl(), { perMessageDeflate: false });
+export async function plainThroughput(window: number, seconds: number): Promise<Throughput> {
+  const sim = await startSimWorker();
+  const buyPx = (60_000 * 1.01).toFixed(2);
+  const sellPx = (60_000 * 0.99).toFixed(2);
+  const ws = new WebSocket(sim.url, { perMessageDeflate: false });
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('error', reject);
@@ -263,17 +312,13 @@ export async function plainThroughput(window: number, seconds: number): Promise<
     if (!stopped) send();
   });
   for (let k = 0; k < window; k++) send();
-  await sleep(300);
-  const a0 = acks;
-  const t0 = performance.now();
-  await sleep(seconds * 1000);
-  const rate = ((acks - a0) * 1000) / (performance.now() - t0);
+  const m = await measure(() => acks, sim.worker, seconds);
   stopped = true;
   ws.terminate();
-  await sim.server.close();
+  await sim.close();
   if (errors > 0) throw new Error(`exchange bench: the plain client got ${errors} error answers`);
   if (events < acks) throw new Error(`exchange bench: the plain client got fewer executionReports (${events}) than answers (${acks})`);
-  return rate;
+  return m;
 }
 
 /** The simulator alone: prebuilt signed order.place texts straight into a venue session, orders/s. */
@@ -380,28 +425,35 @@ export async function run(args: string[]): Promise<BenchReport> {
   results.push({ name: 'engine decision: pre-trade check list per order (risk bench, in-process)', unit: 'ns', median: risk.median, p99: risk.p99, runs: risk.runs });
 
   // Throughput: alternating runs, a fresh simulator each.
-  const gwRates: number[] = [];
-  const plainRates: number[] = [];
+  const gwRuns: Throughput[] = [];
+  const plainRuns: Throughput[] = [];
   for (let k = 0; k < runs; k++) {
-    gwRates.push(await gatewayThroughput(window, seconds));
-    plainRates.push(await plainThroughput(window, seconds));
+    gwRuns.push(await gatewayThroughput(window, seconds));
+    plainRuns.push(await plainThroughput(window, seconds));
   }
+  const gwRates = gwRuns.map((x) => x.rate);
+  const plainRates = plainRuns.map((x) => x.rate);
+  const gwUs = median(gwRuns.map((x) => x.clientUsPerAck));
+  const plainUs = median(plainRuns.map((x) => x.clientUsPerAck));
+  const busy = (xs: Throughput[]) => xs.map((x) => (x.simBusy * 100).toFixed(0) + '%').join(', ');
   const ceilings = [simulatorCeiling(20_000), simulatorCeiling(20_000), simulatorCeiling(20_000)];
   const gw = median(gwRates);
   const plain = median(plainRates);
   const ceiling = median(ceilings);
-  // Per order, what each client adds to the simulator's own cost (one event loop does both).
-  const clientUs = (r: number) => 1e6 / r - 1e6 / ceiling;
   results.push(
-    { name: 'throughput, Gateway (one connection, limits lifted)', unit: 'acks/s', median: gw, runs, note: `runs ${gwRates.map((x) => x.toFixed(0)).join(', ')}; client + transport ${clientUs(gw).toFixed(1)} us/order beyond the simulator` },
-    { name: 'throughput, plain ws + JSON.stringify/JSON.parse', unit: 'acks/s', median: plain, runs, note: `runs ${plainRates.map((x) => x.toFixed(0)).join(', ')}; client + transport ${clientUs(plain).toFixed(1)} us/order beyond the simulator` },
+    { name: 'throughput, Gateway (one connection, limits lifted)', unit: 'acks/s', median: gw, runs, note: `runs ${gwRates.map((x) => x.toFixed(0)).join(', ')}; simulator thread busy ${busy(gwRuns)}` },
+    { name: 'throughput, plain ws + JSON.stringify/JSON.parse', unit: 'acks/s', median: plain, runs, note: `runs ${plainRates.map((x) => x.toFixed(0)).join(', ')}; simulator thread busy ${busy(plainRuns)}` },
+    { name: 'client thread CPU per ack, Gateway', unit: 'us', median: gwUs, runs, note: `main thread CPU time (CLOCK_THREAD_CPUTIME_ID) / acks, ws I/O included; runs ${gwRuns.map((x) => x.clientUsPerAck.toFixed(1)).join(', ')}` },
+    { name: 'client thread CPU per ack, plain ws + JSON', unit: 'us', median: plainUs, runs, note: `runs ${plainRuns.map((x) => x.clientUsPerAck.toFixed(1)).join(', ')}` },
     { name: 'simulator alone (prebuilt requests into a venue session)', unit: 'orders/s', median: ceiling, runs: ceilings.length, note: `runs ${ceilings.map((x) => x.toFixed(0)).join(', ')}` },
   );
   ratios.vs_plain_ws_json = throughputRatio(gw, plain);
+  ratios.vs_plain_ws_json_client_cost = timeRatio(gwUs, plainUs);
   ratios.gateway_share_of_simulator_ceiling = throughputRatio(gw, ceiling);
   lines.push(
     `throughput (window ${window}, ${seconds} s x ${runs} alternating runs, medians): Gateway ${gw.toFixed(0)} acks/s, plain ws+JSON ${plain.toFixed(0)} acks/s ` +
-      `(${(gw / plain).toFixed(2)}x); simulator alone ${ceiling.toFixed(0)} orders/s`,
+      `(${(gw / plain).toFixed(2)}x); client thread CPU per ack: Gateway ${gwUs.toFixed(1)} us, plain ${plainUs.toFixed(1)} us; ` +
+      `simulator thread busy ${busy(gwRuns)} / ${busy(plainRuns)}; simulator alone ${ceiling.toFixed(0)} orders/s`,
   );
   process.stderr.write(lines.join('\n') + '\n');
   return { suite: 'exchange', machine: machineInfo(), results, ratios };
