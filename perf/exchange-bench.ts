@@ -27,7 +27,7 @@
  *     JSON.stringifies each request (signed with the same HMAC key the same
  *     way) and JSON.parses each frame; both subscribe to the user data stream
  *     (userDataStream.subscribe.signature), so both get the same frames (each
- *     order's answer and its NEW and TRADE executionReports); alternating runs of --seconds (1.5),
+ *     order's answer and its NEW and TRADE executionReports); alternating runs of --seconds (1.2),
  *     --runs (3) each, a fresh simulator per run; medians. Here the simulator
  *     runs on a worker thread (perf/exchange-sim-worker.ts), the client alone
  *     on the main thread, whose CPU time per ack (CLOCK_THREAD_CPUTIME_ID,
@@ -189,9 +189,9 @@ async function latency(profile: string, orders: number, rate: number, seed: numb
     }
     if (next < total) await sleep(Math.max(0, t0 + next * gap - performance.now()));
   }
-  // Every order acknowledged, or given up on after 15 s (a lost answer costs requestTimeoutMs and a query; on the
+  // Every order acknowledged, or given up on after 12 s (a lost answer costs requestTimeoutMs and a query; on the
   // poor network several in a row). Whether each then ends is the gateway's business (the audit finds lost events).
-  await until(() => lat.length >= orders, 15_000, `every order's ack (${profile})`).catch(() => {});
+  await until(() => lat.length >= orders, 12_000, `every order's ack (${profile})`).catch(() => {});
   const timeout = gw.options.requestTimeoutMs;
   const res: LatencyResult = {
     profile,
@@ -365,7 +365,7 @@ export async function run(args: string[]): Promise<BenchReport> {
   const orders = opt(args, 'orders', 500);
   const rate = opt(args, 'rate', 200);
   const window = opt(args, 'window', 256);
-  const seconds = opt(args, 'seconds', 1.5);
+  const seconds = opt(args, 'seconds', 1.2);
   const runs = opt(args, 'runs', 3);
   const seed = opt(args, 'seed', 1);
   const results: BenchResult[] = [];
@@ -436,7 +436,7 @@ export async function run(args: string[]): Promise<BenchReport> {
   const gwUs = median(gwRuns.map((x) => x.clientUsPerAck));
   const plainUs = median(plainRuns.map((x) => x.clientUsPerAck));
   const busy = (xs: Throughput[]) => xs.map((x) => (x.simBusy * 100).toFixed(0) + '%').join(', ');
-  const ceilings = [simulatorCeiling(20_000), simulatorCeiling(20_000), simulatorCeiling(20_000)];
+  const ceilings = [simulatorCeiling(15_000), simulatorCeiling(15_000), simulatorCeiling(15_000)];
   const gw = median(gwRates);
   const plain = median(plainRates);
   const ceiling = median(ceilings);

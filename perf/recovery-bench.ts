@@ -89,6 +89,8 @@ export interface Window {
   start: number;
   end: number;
   recovery: number;
+  /** Venue failures (timeouts, drops, failed connects: onVenueOutcome(false)) between the end and the recovery. */
+  failuresAfterEnd: number;
 }
 
 export function runRecovery(o: RecoveryOptions): RecoveryResult {
@@ -141,7 +143,7 @@ export function runRecovery(o: RecoveryOptions): RecoveryResult {
       model.scheduleOutage(start, end - start);
       outagesLeft--;
     }
-    current = { kind: degraded ? 'degraded' : 'outage', start, end, recovery: NaN };
+    current = { kind: degraded ? 'degraded' : 'outage', start, end, recovery: NaN, failuresAfterEnd: 0 };
     windows.push(current);
     // No recovery a minute after the end: recorded as such (the bench then fails), and on to the next.
     giveUp = clock.after(end - clock.nowMs() + 60_000, () => {
@@ -177,7 +179,9 @@ export function runRecovery(o: RecoveryOptions): RecoveryResult {
         if (finals.has(id)) doubleFinals++;
         finals.set(id, state);
       },
-      onVenueOutcome: () => {},
+      onVenueOutcome: (ok) => {
+        if (!ok && current !== null && clock.nowMs() >= current.end) current.failuresAfterEnd++;
+      },
       onBackoff: () => {},
     },
   );
@@ -279,6 +283,12 @@ export async function run(args: string[]): Promise<BenchReport> {
       `  reconcile: ${rep.gatewayOrders} sent, ${rep.venueOrders} at the venue, ${rep.matched} matched; twice ${rep.twice.length}, ` +
       `lost (unknownToGateway ${rep.unknownToGateway.length}, missingAtVenue ${rep.missingAtVenue.length}), unsettled ${rep.unsettled.length}, ` +
       `state mismatch ${rep.stateMismatch.length}, fill mismatch ${rep.fillMismatch.length}; open at end ${r.openAtEnd}\n`,
+  );
+  const slow = r.windows.filter((x) => x.kind === 'outage' && x.recovery > 1000);
+  const slowWithFailure = slow.filter((x) => x.failuresAfterEnd > 0).length;
+  process.stderr.write(
+    `  outages recovered in over 1 s: ${slow.length}; of these ${slowWithFailure} met a venue failure after the venue was back ` +
+      `(a lost message: request timeout, dropped session), ${slow.length - slowWithFailure} only waited (reconnect backoff, round trips)\n`,
   );
   const failures = recoveryFailures(r);
   if (failures.length > 0) throw new Error(`recovery bench FAILED: ${failures.join(' | ')}`);
