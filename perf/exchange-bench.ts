@@ -224,7 +224,8 @@ function plainRequest(id: number, buy: boolean, price: string, clientOrderId: st
   params.signature = signer.sign(signaturePayload(Object.entries(params) as Param[]));
   return JSON.stringify({ id, method: 'order.place', params });
 }
-const gridPrice = (sim: Sim, buy: boolean) => (Math.round(priceFor(sim, buy) / sim.spec.tickSize) * sim.spec.tickSize).toFixed(2);
+/** A marketable IOC price as a plain client writes it: through the start price by 1 %, on the 0.01 tick. */
+const plainPrice = (buy: boolean) => (60_000 * (buy ? 1.01 : 0.99)).toFixed(2);
 
 /** Acks/s over [warm, warm + seconds] with `window` orders in flight, through the Gateway. */
 export async function gatewayThroughput(window: number, seconds: number): Promise<Throughput> {
@@ -272,8 +273,8 @@ export async function gatewayThroughput(window: number, seconds: number): Promis
 /** The same through a plain ws client: JSON.stringify per request, JSON.parse per answer. */
 export async function plainThroughput(window: number, seconds: number): Promise<Throughput> {
   const sim = await startSimWorker();
-  const buyPx = (60_000 * 1.01).toFixed(2);
-  const sellPx = (60_000 * 0.99).toFixed(2);
+  const buyPx = plainPrice(true);
+  const sellPx = plainPrice(false);
   const ws = new WebSocket(sim.url, { perMessageDeflate: false });
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
@@ -326,9 +327,8 @@ function simulatorCeiling(count: number): number {
   const clock = new RealScheduler();
   const options = VenueOptionsSchema.parse({ symbols: [symbolFor(SYMBOL, 60_000)], keys: [{ apiKey: API_KEY, secretKey: SECRET }], limits: LIFTED });
   const venue = new ExchangeVenue(options, clock);
-  const sim = { venue, spec: options.symbols[0], market: venue.engine.market(SYMBOL) } as unknown as Sim;
-  const buyPx = gridPrice(sim, true);
-  const sellPx = gridPrice(sim, false);
+  const buyPx = plainPrice(true);
+  const sellPx = plainPrice(false);
   const texts = Array.from({ length: count }, (_, k) => plainRequest(k, (k & 1) === 0, (k & 1) === 0 ? buyPx : sellPx, 'alone-' + k));
   let ok = 0;
   let frames = 0;
