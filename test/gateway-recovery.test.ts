@@ -41,6 +41,22 @@ describe('gateway orders against a scripted venue', () => {
     h.stop();
   });
 
+  it('a lost subscribe answer: the subscribe is sent again after handshakeTimeoutMs on the same connection, no reconnect', () => {
+    const h = new Harness();
+    h.venue.fault('userDataStream.subscribe.signature', { kind: 'lose-response' });
+    h.gw.start();
+    h.run(200);
+    expect(h.gw.trading).to.equal(false);
+    h.run(100); // past the 250 ms handshake deadline: sent again, answered
+    expect(h.gw.trading).to.equal(true);
+    expect(h.venue.methods()).to.deep.equal(['userDataStream.subscribe.signature', 'userDataStream.subscribe.signature', 'openOrders.status']);
+    expect(h.gw.stats().connectFailures).to.equal(0);
+    h.run(5000); // the first send's long deadline passes: the session has moved on, nothing is dropped
+    expect(h.gw.trading).to.equal(true);
+    expect(h.gw.stats().reconnects).to.equal(0);
+    h.stop();
+  });
+
   it('takes an ACK-shaped answer (no status) as accepted', () => {
     const h = new Harness().start();
     h.venue.ackOnly = true;

@@ -85,7 +85,8 @@ describe('gateway against the exchange simulator', () => {
     expect(rep.ok, JSON.stringify(rep)).to.equal(true);
     const s = r.gw.stats();
     expect(s.reconnects).to.be.greaterThan(0);
-    expect(s.unknownResolved).to.be.greaterThan(0);
+    // Outcomes left open (lost answers, -1007) were resolved by query: found at the venue, or found missing and sent again.
+    expect(s.unknownResolved + s.retries).to.be.greaterThan(0);
     expect(s.filled).to.be.greaterThan(10);
     for (const [id, state] of r.finals) if (state === OrderState.FILLED) expect(r.fills.get(id)).to.be.closeTo(0.01, 1e-12);
     r.gw.stop();

@@ -24,10 +24,13 @@ export const GatewayOptions = z.strictObject({
   /** Of LIMIT orders: GTC rests; IOC takes what crosses at once, the rest EXPIRED (no order left on the book). */
   timeInForce: z.enum(['GTC', 'IOC']).default('GTC'),
   requestTimeoutMs: z.number().positive().default(2000),
+  /** Logon and subscribe are sent again on the same connection when unanswered this long. */
+  handshakeTimeoutMs: z.number().positive().default(250),
   connectTimeoutMs: z.number().positive().default(3000),
   pingIntervalMs: z.number().positive().default(10_000),
   reconnectBaseMs: z.number().positive().default(100),
-  reconnectCapMs: z.number().positive().default(1500),
+  /** Full jitter up to this: at most this long asleep when the venue comes back (the recovery target is 1 s). */
+  reconnectCapMs: z.number().positive().default(500),
   maxInFlight: z
     .number()
     .int()

@@ -29,6 +29,9 @@ export interface VenueConnection {
   onClose: (code: number, reason: string) => void;
 }
 
+/** Handshake requests sent again on one connection, at most. */
+const HANDSHAKE_SENDS = 4;
+
 export const SessionState = { IDLE: 0, CONNECTING: 1, LOGGING_ON: 2, SUBSCRIBING: 3, READY: 4, WAITING: 5, STOPPED: 6 } as const;
 
 /** What a request was, so its answer (or its loss) goes to the right handler. Kinds below 0 are the session's own. */
@@ -36,6 +39,8 @@ export const Req = { PLACE: 1, CANCEL: 2, QUERY: 3, OPEN_ORDERS: 4, LOGON: -1, S
 
 export interface SessionOptions {
   requestTimeoutMs: number;
+  /** A logon or subscribe unanswered this long is sent again on the same connection (both are idempotent). */
+  handshakeTimeoutMs: number;
   connectTimeoutMs: number;
   pingIntervalMs: number;
   reconnectBaseMs: number;
@@ -81,7 +86,11 @@ export class VenueSession {
   private readonly slotKind: Int32Array;
   private readonly slotClient: Float64Array;
   private readonly slotDue: Float64Array;
+  /** 1 once a handshake request of this slot has been sent again (sweep). */
+  private readonly slotResent: Uint8Array;
   private sweepTimer: TimerId = -1;
+  /** Handshake requests sent again on this connection (sweep). */
+  private handshakeSends = 0;
   private sweepAt = Infinity;
   private pingTimer: TimerId = -1;
   private connectTimer: TimerId = -1;
@@ -104,6 +113,7 @@ export class VenueSession {
     this.slotKind = new Int32Array(o.maxInFlight);
     this.slotClient = new Float64Array(o.maxInFlight);
     this.slotDue = new Float64Array(o.maxInFlight);
+    this.slotResent = new Uint8Array(o.maxInFlight);
   }
 
   get ready(): boolean {
@@ -137,8 +147,10 @@ export class VenueSession {
     this.slotId[s] = id;
     this.slotKind[s] = kind;
     this.slotClient[s] = clientId;
-    const due = this.scheduler.nowMs() + this.o.requestTimeoutMs;
+    const handshake = kind === Req.LOGON || kind === Req.SUBSCRIBE;
+    const due = this.scheduler.nowMs() + (handshake ? this.o.handshakeTimeoutMs : this.o.requestTimeoutMs);
     this.slotDue[s] = due;
+    this.slotResent[s] = 0;
     this.inFlight++;
     this.armSweep(due);
     this.conn.send(build(id));
@@ -174,6 +186,7 @@ export class VenueSession {
   }
 
   private opened(): void {
+    this.handshakeSends = 0;
     if (this.connectTimer >= 0) this.scheduler.cancel(this.connectTimer);
     this.connectTimer = -1;
     if (this.ed25519) {
@@ -220,6 +233,8 @@ export class VenueSession {
       this.h.outcome(true);
       return;
     }
+    // The answer to a handshake request that was sent twice (sweep): the first one moved it on.
+    if ((reqKind === Req.LOGON && this.state !== SessionState.LOGGING_ON) || (reqKind === Req.SUBSCRIBE && this.state !== SessionState.SUBSCRIBING)) return;
     if (d.status !== 200 && (reqKind === Req.LOGON || d.status === 429 || d.status === 418 || d.status >= 500)) {
       // Logon refused (a bad key), or a ban: this connection is useless; back off and try again.
       this.h.response(reqKind, -1, d);
@@ -264,22 +279,41 @@ export class VenueSession {
     this.sweepTimer = this.scheduler.after(due - this.scheduler.nowMs(), () => this.sweep());
   }
 
-  /** Hands back every request past its deadline; a dead ping or handshake drops the connection. */
+  /**
+   * Hands back every request past its deadline. A handshake request (logon, subscribe) unanswered
+   * after handshakeTimeoutMs is sent again, up to HANDSHAKE_SENDS times, while the earlier sends
+   * stay open until requestTimeoutMs: whichever answer comes first moves the handshake on (both
+   * requests are idempotent), so a lost message costs handshakeTimeoutMs, not a reconnect and its
+   * backoff, and a slow link loses nothing by the resend. A dead ping, or a handshake never
+   * answered, drops the connection; a handshake request the session has moved past is just freed.
+   */
   private sweep(): void {
     this.sweepTimer = -1;
     this.sweepAt = Infinity;
     const now = this.scheduler.nowMs();
     let next = Infinity;
     let dead = false;
+    let resend = 0;
     for (let s = 0; s <= this.mask && this.inFlight > 0; s++) {
       if (this.slotId[s] < 0) continue;
       if (this.slotDue[s] > now) {
         next = Math.min(next, this.slotDue[s]);
         continue;
       }
+      const kind = this.slotKind[s];
+      const waiting = (kind === Req.LOGON && this.state === SessionState.LOGGING_ON) || (kind === Req.SUBSCRIBE && this.state === SessionState.SUBSCRIBING);
+      if (waiting && this.slotResent[s] === 0 && this.handshakeSends < HANDSHAKE_SENDS) {
+        // Resent below; this send stays open for its answer until the long deadline.
+        this.slotResent[s] = 1;
+        this.slotDue[s] += this.o.requestTimeoutMs - this.o.handshakeTimeoutMs;
+        next = Math.min(next, this.slotDue[s]);
+        this.handshakeSends++;
+        resend = kind;
+        continue;
+      }
       this.slotId[s] = -1;
       this.inFlight--;
-      const kind = this.slotKind[s];
+      if ((kind === Req.LOGON || kind === Req.SUBSCRIBE) && !waiting) continue; // answered by a later send
       if (kind > 0) {
         this.h.outcome(false);
         this.h.timedOut(kind, this.slotClient[s]);
@@ -288,7 +322,11 @@ export class VenueSession {
       }
     }
     if (dead && this.conn !== null) this.drop();
-    else if (next < Infinity) this.armSweep(next);
+    else {
+      if (next < Infinity) this.armSweep(next);
+      if (resend === Req.LOGON) this.request(Req.LOGON, -1, (id) => this.encoder.logon(id, this.scheduler.nowMs()));
+      else if (resend === Req.SUBSCRIBE) this.request(Req.SUBSCRIBE, -1, (id) => this.encoder.subscribe(id, this.scheduler.nowMs()));
+    }
   }
 
   /** The connection is gone: every request in flight is lost; reconnect after a jittered backoff. */
