@@ -9,10 +9,15 @@ import { Gateway } from '../core/gateway/gateway.js';
 import { OrderState } from '../core/gateway/order-state.js';
 import { Ed25519Signer, HmacSigner, type RequestSigner } from '../core/gateway/request-signer.js';
 import { MemoryLink } from '../sim/network/memory-link.js';
+import { BreakerState } from '../core/breaker/breaker-layout.js';
+import { BreakerRegistry, createBreakerRegistry, type VenueBreakerSettings } from '../core/breaker/breaker-registry.js';
+import { breakerSettings } from '../core/breaker/breaker-settings.js';
+import { Outcome } from '../core/breaker/circuit-breaker.js';
+import { VENUE_NAMES } from '../core/venue/venue.js';
 import { NetworkModel } from '../sim/network/network-model.js';
 import { DOC_API_KEY, DOC_SECRET, ED_API_KEY, ED_PRIVATE, makeVenue } from './fixtures/exchange-venue.js';
 
-function rig(signer: RequestSigner, profile = 'perfect') {
+function rig(signer: RequestSigner, profile = 'perfect', onVenueOutcome: (ok: boolean) => void = () => {}) {
   const t = makeVenue();
   t.venue.start();
   const model = new NetworkModel(t.clock, { profile, seed: 3 });
@@ -28,7 +33,7 @@ function rig(signer: RequestSigner, profile = 'perfect') {
     {
       onExecution: (id, _t, _p, qty) => fills.set(id, (fills.get(id) ?? 0) + qty),
       onFinal: (id, state, reason) => finals.push([id, state, reason]),
-      onVenueOutcome: () => {},
+      onVenueOutcome,
       onBackoff: () => {},
     },
   );
@@ -93,4 +98,38 @@ describe('gateway against the exchange simulator', () => {
     r.t.venue.stop();
   });
 }
+
+  it("the venue's breaker, fed the gateway's outcomes: an outage opens it (orders refused at once), half-open probes close it once the venue is back", () => {
+    const settings = breakerSettings({ slidingWindowSize: 10, minimumNumberOfCalls: 4, failureRateThreshold: 50, waitDurationInOpenStateMs: 1000, permittedNumberOfCallsInHalfOpenState: 2 });
+    let r!: ReturnType<typeof rig>;
+    const board = new BreakerRegistry(createBreakerRegistry(Object.fromEntries(VENUE_NAMES.map((v) => [v, settings])) as VenueBreakerSettings), { nowNs: () => r.t.clock.nowMs() * 1e6 });
+    const breaker = board.breakers[0];
+    r = rig(new HmacSigner(DOC_API_KEY, DOC_SECRET), 'perfect', (ok) => breaker.record(ok ? Outcome.SUCCESS : Outcome.FAILURE, r.t.clock.nowMs() * 1e6));
+    r.gw.start();
+    r.t.clock.advance(500);
+    // What a worker does per order: ask the breaker (CIRCUIT_OPEN when it refuses), then the gateway sends.
+    let id = 0;
+    let refused = 0;
+    const states: number[] = [];
+    const order = () => {
+      if (!breaker.allow(r.t.clock.nowMs() * 1e6)) refused++;
+      else r.gw.submit(++id, 0, Side.Buy, OrderType.Limit, r.btc.price * 1.01, 0.01);
+      states.push(breaker.state());
+    };
+    for (let k = 0; k < 10; k++, r.t.clock.advance(100)) order();
+    expect(breaker.state()).to.equal(BreakerState.CLOSED);
+    const t0 = r.t.clock.nowMs();
+    r.model.scheduleOutage(t0, 8000);
+    for (let k = 0; k < 60; k++, r.t.clock.advance(100)) order();
+    expect(states).to.include(BreakerState.OPEN);
+    expect(refused, 'orders refused at once while OPEN').to.be.greaterThan(0);
+    r.t.clock.advance(Math.max(0, t0 + 8000 - r.t.clock.nowMs()) + 3000); // the venue is back and the gateway reconnected
+    for (let k = 0; k < 30; k++, r.t.clock.advance(100)) order();
+    expect(states).to.include(BreakerState.HALF_OPEN);
+    expect(breaker.state()).to.equal(BreakerState.CLOSED);
+    r.t.clock.advance(10_000);
+    expect(r.report().ok).to.equal(true);
+    r.gw.stop();
+    r.t.venue.stop();
+  });
 });
