@@ -32,7 +32,8 @@ describe('engine options', () => {
       kind: 'venue', url: 'wss://ws-api.testnet.binance.vision/ws-api/v3', keysFile: undefined, tif: 'GTC',
     });
     expect(() => parse(['--exchange', 'ftp://x'])).to.throw(OptionError, /^bot4: invalid --exchange 'ftp:\/\/x': accepts stand-in, sim, or a venue/);
-    expect(() => parse(['--exchange-profile', 'good'])).to.throw(OptionError, /^bot4: --exchange-profile needs --exchange sim or a venue URL$/);
+    expect(() => parse(['--exchange-profile', 'good'])).to.throw(OptionError, /^bot4: --exchange-profile needs --exchange sim$/);
+    expect(() => parse(['--exchange-tif', 'GTC'])).to.throw(OptionError, /^bot4: --exchange-tif needs --exchange sim or a venue URL$/);
     expect(() => parse(['--exchange', 'sim', '--exchange-keys', 'k.json'])).to.throw(OptionError, /--exchange-keys needs --exchange URL/);
     expect(() => parse(['--exchange', 'ws://127.0.0.1:1/ws-api/v3', '--exchange-profile', 'good'])).to.throw(OptionError, /--exchange-profile needs --exchange sim/);
   });

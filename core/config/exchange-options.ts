@@ -26,7 +26,7 @@ export const EXCHANGE_OPTION_SPECS = {
   },
   'exchange-keys': {
     schema: z.string().min(1),
-    accepts: 'a JSON key file: [{"apiKey","secretKey"}] (HMAC) or [{"apiKey","privateKey"}] (Ed25519 PEM)',
+    accepts: 'a JSON key file: {"apiKey","secretKey"} (HMAC) or {"apiKey","privateKeyFile"} (an Ed25519 PEM file)',
     help: 'API key for --exchange URL (default: BOT4_API_KEY with BOT4_API_SECRET or BOT4_ED25519_KEY_FILE)',
   },
   'exchange-tif': {
@@ -54,7 +54,9 @@ export function exchangeOptions(raw: Map<string, string>, get: (k: ExchangeOptio
     if (raw.has(k)) fail(`bot4: --${k} needs --exchange ${needs}`);
   };
   if (exchange === 'stand-in') {
-    for (const k of ['exchange-profile', 'exchange-keys', 'exchange-tif'] as const) refuse(k, 'sim or a venue URL');
+    refuse('exchange-profile', 'sim');
+    refuse('exchange-keys', 'URL');
+    refuse('exchange-tif', 'sim or a venue URL');
     return { kind: 'stand-in' };
   }
   if (exchange === 'sim') {
