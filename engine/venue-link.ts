@@ -83,7 +83,10 @@ export class VenueLink {
       try {
         loadApiKeys(keys);
       } catch (e) {
-        if (e instanceof KeyConfigError) throw new VenueKeyError(`bot4: ${exchange.keysFile ? `invalid --exchange-keys '${exchange.keysFile}': ` : ''}${e.message}`);
+        if (e instanceof KeyConfigError) {
+          const what = exchange.keysFile ? `invalid --exchange-keys '${exchange.keysFile}': ` : '';
+          throw new VenueKeyError(`bot4: ${what}${e.message.replace(`BOT4_API_KEYS_FILE ${exchange.keysFile}: `, '')}`);
+        }
         throw e;
       }
       cfg.keys = keys;

@@ -23,11 +23,6 @@ const KeyFile = z.union([
   z.strictObject({ apiKey: token, privateKeyFile: z.string().min(1) }),
 ]);
 
-function firstIssue(err: z.ZodError): string {
-  const i = err.issues[0];
-  return `${i.path.join('.') || 'value'}: ${i.message}`;
-}
-
 function ed25519(apiKey: string, file: string, what: string): RequestSigner {
   let pem: string;
   try {
@@ -53,7 +48,7 @@ export function loadApiKeys(env: Record<string, string | undefined> = process.en
       throw new KeyConfigError(`BOT4_API_KEYS_FILE: cannot read ${file} as JSON (${(e as NodeJS.ErrnoException).code ?? 'syntax error'})`);
     }
     const r = KeyFile.safeParse(json);
-    if (!r.success) throw new KeyConfigError(`BOT4_API_KEYS_FILE ${file}: ${firstIssue(r.error)}`);
+    if (!r.success) throw new KeyConfigError(`BOT4_API_KEYS_FILE ${file}: accepts {"apiKey","secretKey"} or {"apiKey","privateKeyFile"}, each key 8 to 512 printable characters`);
     const k = r.data;
     return 'secretKey' in k ? new HmacSigner(k.apiKey, k.secretKey) : ed25519(k.apiKey, resolve(dirname(file), k.privateKeyFile), `BOT4_API_KEYS_FILE ${file}`);
   }
