@@ -32,6 +32,7 @@ import { SOURCE_START_NS, SourceCommand, SourceStat, sourceStatsView } from '../
 import { RingConsumer, RingMonitor } from '../ipc/spsc-ring.js';
 import { ThreadStat } from '../ipc/thread-stats-layout.js';
 import { WorkerStat, workerStatsView } from '../ipc/worker-stats-layout.js';
+import { gatewayStatsView } from '../ipc/gateway-stats-layout.js';
 import { assembleEngine, type EngineAssembly } from './assembly.js';
 import { EventLoopRunner } from './event-loop-runner.js';
 import { EngineTickSink } from './feed-sink.js';
@@ -164,7 +165,10 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
   let exporter: PrometheusExporter | undefined;
   if (opts.metricsPort !== undefined) {
     const port = opts.metricsPort;
-    exporter = new PrometheusExporter({ sources: sourceViews, workers: workerViews, workerLinks: asm.workerConfigs.map((c) => c.links), mainGc, risk: () => riskLine(risk, breakerWatcher) });
+    exporter = new PrometheusExporter({
+      sources: sourceViews, workers: workerViews, workerLinks: asm.workerConfigs.map((c) => c.links), mainGc, risk: () => riskLine(risk, breakerWatcher),
+      gateway: asm.gatewayConfig ? gatewayStatsView(asm.gatewayConfig.stats) : undefined,
+    });
     exporter.listen(port).then(
       () => log.info({ url: `http://127.0.0.1:${port}/metrics` }, 'Prometheus metrics'),
       (err: Error) => {

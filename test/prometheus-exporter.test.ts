@@ -15,6 +15,7 @@ import { createSourceStats, SourceStat, sourceStatsView } from '../ipc/source-st
 import { createRingBuffer, RingConsumer, RingProducer } from '../ipc/spsc-ring.js';
 import { ThreadStat } from '../ipc/thread-stats-layout.js';
 import { createWorkerStats, workerStatsView } from '../ipc/worker-stats-layout.js';
+import { GatewayStat, createGatewayStats, gatewayStatsView } from '../ipc/gateway-stats-layout.js';
 
 function setup() {
   const sources = [sourceStatsView(createSourceStats()), sourceStatsView(createSourceStats())];
@@ -124,6 +125,44 @@ describe('Prometheus exporter', () => {
       risk.trading = 'HALTED';
       const again = (await scrape(port)).lines;
       expect(again).to.include.members(['bot4_orders_generated_total 1055', 'bot4_trading_mode{mode="HALTED"} 1', 'bot4_trading_mode{mode="REDUCING"} 0']);
+    } finally {
+      await exporter.close();
+    }
+  });
+
+  it("with a venue gateway: its counters, final states, open orders, connection, ack latency, and its rings labelled peer=\"gateway\"", async () => {
+    const sources = [sourceStatsView(createSourceStats())];
+    const workers = [workerStatsView(createWorkerStats())];
+    const link = () => ({ toWorker: createRingBuffer(8), fromWorker: createRingBuffer(8), workerDoorbell: createDoorbell() });
+    const gateway = gatewayStatsView(createGatewayStats());
+    const risk: RiskLine = { trading: 'ACTIVE', breakers: { binance: 'CLOSED', kill: 'CLOSED' }, exposure: { used: 0, limit: 1 }, dailyPnl: 0 };
+    // Main's link, source 0's, then the gateway's (the last).
+    const exporter = new PrometheusExporter({ sources, workers, workerLinks: [[link(), link(), link()]], mainGc: { count: 0, pauseNs: 0, harvest: () => undefined }, risk: () => risk, gateway });
+    const port = await exporter.listen(0);
+    try {
+      const f = gateway.f64;
+      f[GatewayStat.received] = 10;
+      f[GatewayStat.acked] = 9;
+      f[GatewayStat.filled] = 4;
+      f[GatewayStat.expired] = 5;
+      f[GatewayStat.open] = 1;
+      f[GatewayStat.connected] = 1;
+      f[GatewayStat.executions] = 6;
+      gateway.histograms.ack[bucketIndex(1.5e6)] = 9; // 1.5 ms
+      const { lines } = await scrape(port);
+      expect(lines).to.include.members([
+        'bot4_gateway_orders_received_total 10',
+        'bot4_gateway_orders_acked_total 9',
+        'bot4_gateway_executions_total 6',
+        'bot4_gateway_orders_final_total{state="FILLED"} 4',
+        'bot4_gateway_orders_final_total{state="EXPIRED"} 5',
+        'bot4_gateway_orders_final_total{state="CANCELED"} 0',
+        'bot4_gateway_open_orders 1',
+        'bot4_gateway_connected 1',
+        'bot4_gateway_ack_latency_seconds_count 9',
+        'bot4_ring_capacity_frames{worker="0",peer="source0",direction="to_worker"} 8',
+        'bot4_ring_capacity_frames{worker="0",peer="gateway",direction="to_worker"} 8',
+      ]);
     } finally {
       await exporter.close();
     }

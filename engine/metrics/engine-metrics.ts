@@ -22,6 +22,8 @@ import { SOURCE_HISTOGRAMS, SourceStat, type SourceHistogram, type SourceStatsVi
 import { RingMonitor } from '../../ipc/spsc-ring.js';
 import { ThreadStat } from '../../ipc/thread-stats-layout.js';
 import type { WorkerStatsView } from '../../ipc/worker-stats-layout.js';
+import { GatewayStat, type GatewayStatsView } from '../../ipc/gateway-stats-layout.js';
+import { FINAL_STATE_NAMES } from '../../ipc/frame-layout.js';
 import type { LinkBuffers } from '../../workers/worker-config.js';
 import type { RiskLine } from '../agents/risk-metrics.js';
 import { HistogramBuckets, type PrometheusBuckets } from './histogram-buckets.js';
@@ -36,6 +38,8 @@ export interface MetricsSources {
   mainGc: Pick<GcMeter, 'harvest' | 'count' | 'pauseNs'>;
   /** Trading mode, breakers, exposure and daily PnL (engine/agents/risk-metrics.ts). */
   risk: () => RiskLine;
+  /** With --exchange sim|URL: the gateway's stats block (each worker's last link is then the gateway's). */
+  gateway?: GatewayStatsView;
 }
 
 interface LabelledRing {
@@ -115,7 +119,7 @@ export function engineMetrics(src: MetricsSources): EngineMetrics {
 
   const rings: LabelledRing[] = src.workerLinks.flatMap((links, w) =>
     links.flatMap((l, i) => {
-      const peer = i === 0 ? 'main' : `source${i - 1}`;
+      const peer = i === 0 ? 'main' : src.gateway !== undefined && i === links.length - 1 ? 'gateway' : `source${i - 1}`;
       return [
         { labels: { worker: String(w), peer, direction: 'to_worker' as const }, ring: new RingMonitor(l.toWorker) },
         { labels: { worker: String(w), peer, direction: 'from_worker' as const }, ring: new RingMonitor(l.fromWorker) },
@@ -152,8 +156,39 @@ export function engineMetrics(src: MetricsSources): EngineMetrics {
   new SharedHistogramMetric('bot4_hop_latency_seconds', 'Latency by hop: lateness (intended send to written), queued (written to the worker\'s batch), back (batch to the decision read).', registers[0], converter.boundsS, () =>
     SOURCE_HISTOGRAMS.filter((h) => h !== 'latency').map((hop) => ({ labels: { hop }, buckets: totals.histograms[hop] })),
   );
+  if (src.gateway) gatewayMetrics(src.gateway, registers, converter);
   new SharedHistogramMetric('bot4_tick_latency_seconds', 'A market tick\'s stamp to the worker applying it.', registers[0], converter.boundsS, () => [
     { labels: {}, buckets: converter.convert(src.workers.map((w) => w.tickHistogram)) },
   ]);
   return { registry: registers[0], snapshot };
+}
+
+/** The venue gateway's figures (--exchange sim|URL), from its stats block. */
+function gatewayMetrics(g: GatewayStatsView, registers: Registry[], converter: HistogramBuckets): void {
+  const f = g.f64;
+  const counter = (name: string, help: string, slot: number) =>
+    new Counter({ name, help, registers, collect() {
+      this.reset();
+      this.inc(f[slot]);
+    } });
+  counter('bot4_gateway_orders_received_total', 'Accepted orders the gateway took from the workers.', GatewayStat.received);
+  counter('bot4_gateway_orders_acked_total', 'Orders the venue acknowledged.', GatewayStat.acked);
+  counter('bot4_gateway_executions_total', 'Venue executions applied (deduplicated by trade id).', GatewayStat.executions);
+  counter('bot4_gateway_reconnects_total', 'Venue sessions re-established.', GatewayStat.reconnects);
+  counter('bot4_gateway_venue_errors_total', 'Venue errors and timeouts recorded on the venue\'s breaker.', GatewayStat.venueErrors);
+  counter('bot4_gateway_backoffs_total', 'Venue 429 / 418 answers (orders rejected RATE_LIMITED until Retry-After).', GatewayStat.backoffs);
+  const finals = [GatewayStat.filled, GatewayStat.canceled, GatewayStat.rejected, GatewayStat.expired];
+  new Counter({ name: 'bot4_gateway_orders_final_total', help: 'Orders in each final state at the venue.', labelNames: ['state'], registers, collect() {
+    this.reset();
+    FINAL_STATE_NAMES.forEach((state, k) => this.inc({ state }, f[finals[k]]));
+  } });
+  new Gauge({ name: 'bot4_gateway_open_orders', help: 'Orders sent and not yet in a final state.', registers, collect() {
+    this.set(f[GatewayStat.open]);
+  } });
+  new Gauge({ name: 'bot4_gateway_connected', help: '1 while the gateway is logged on to the venue.', registers, collect() {
+    this.set(f[GatewayStat.connected]);
+  } });
+  new SharedHistogramMetric('bot4_gateway_ack_latency_seconds', 'The gateway took the order -> the venue acknowledged it.', registers[0], converter.boundsS, () => [
+    { labels: {}, buckets: converter.convert([g.histograms.ack]) },
+  ]);
 }
