@@ -65,11 +65,11 @@ function attachPositionBoard(sab: SharedArrayBuffer): number {
   return symbols;
 }
 
-/** A worker's side: publishes rows of the symbols it owns. */
-export class PositionBoardWriter {
+/** The rows, as every side attaches them; tryCopy() is the seqlock's one read. */
+abstract class PositionBoardView {
   readonly symbols: number;
-  private readonly i32: Int32Array;
-  private readonly f64: Float64Array;
+  protected readonly i32: Int32Array;
+  protected readonly f64: Float64Array;
 
   constructor(sab: SharedArrayBuffer) {
     this.symbols = attachPositionBoard(sab);
@@ -77,6 +77,19 @@ export class PositionBoardWriter {
     this.f64 = new Float64Array(sab, HEADER_BYTES);
   }
 
+  /** Copies symbol s's row into `out[PositionField.x]`; true when one version wrote all of it (even seq, unchanged). */
+  protected tryCopy(s: number, out: Float64Array): boolean {
+    const seqAt = s * (ROW_F64 * 2);
+    const o = s * ROW_F64;
+    const f = this.f64;
+    const v1 = Atomics.load(this.i32, seqAt);
+    for (let k = 1; k < ROW_FIELDS; k++) out[k] = f[o + k];
+    return (v1 & 1) === 0 && Atomics.load(this.i32, seqAt) === v1;
+  }
+}
+
+/** A worker's side: publishes rows of the symbols it owns. */
+export class PositionBoardWriter extends PositionBoardView {
   /**
    * Writes symbol s's row as one version, from `row[PositionField.x]` (a scratch row of
    * ROW_FIELDS float64, index 0 unused): doubles passed as arguments to a call V8 does not
@@ -102,30 +115,13 @@ export class PositionBoardWriter {
 const COPY_TRIES = 8;
 
 /** A worker's side: allocation-free copies of other workers' rows (portfolio VaR). */
-export class PositionBoardRows {
-  readonly symbols: number;
-  private readonly i32: Int32Array;
-  private readonly f64: Float64Array;
-
-  constructor(sab: SharedArrayBuffer) {
-    this.symbols = attachPositionBoard(sab);
-    this.i32 = new Int32Array(sab, HEADER_BYTES);
-    this.f64 = new Float64Array(sab, HEADER_BYTES);
-  }
-
+export class PositionBoardRows extends PositionBoardView {
   /**
    * Copies symbol s's row as one version wrote it into `out[PositionField.x]` (ROW_FIELDS float64);
    * false when it stayed mid-write through COPY_TRIES reads (out then holds no consistent row).
    */
   copyRow(s: number, out: Float64Array): boolean {
-    const seqAt = s * (ROW_F64 * 2);
-    const o = s * ROW_F64;
-    const f = this.f64;
-    for (let tries = 0; tries < COPY_TRIES; tries++) {
-      const v1 = Atomics.load(this.i32, seqAt);
-      for (let k = 1; k < ROW_FIELDS; k++) out[k] = f[o + k];
-      if ((v1 & 1) === 0 && Atomics.load(this.i32, seqAt) === v1) return true;
-    }
+    for (let tries = 0; tries < COPY_TRIES; tries++) if (this.tryCopy(s, out)) return true;
     return false;
   }
 }
@@ -150,30 +146,17 @@ export interface PositionRow {
 const MAX_READ_MS = 50;
 
 /** Main's side: consistent copies of rows. */
-export class PositionBoardReader {
-  readonly symbols: number;
-  private readonly i32: Int32Array;
-  private readonly f64: Float64Array;
+export class PositionBoardReader extends PositionBoardView {
   private readonly scratch = new Float64Array(ROW_FIELDS);
-
-  constructor(sab: SharedArrayBuffer) {
-    this.symbols = attachPositionBoard(sab);
-    this.i32 = new Int32Array(sab, HEADER_BYTES);
-    this.f64 = new Float64Array(sab, HEADER_BYTES);
-  }
 
   /** Symbol s's row as one version wrote it (retries while the owner is mid-write). */
   read(s: number): PositionRow {
-    const seqAt = s * (ROW_F64 * 2);
-    const o = s * ROW_F64;
     const t = this.scratch;
     let consistent = false;
     let deadline = 0;
     // Bounded: main must never hang on a row whose writer died between its two seq stores.
     for (let tries = 1; !consistent; tries++) {
-      const v1 = Atomics.load(this.i32, seqAt);
-      for (let k = 1; k < ROW_FIELDS; k++) t[k] = this.f64[o + k];
-      consistent = (v1 & 1) === 0 && Atomics.load(this.i32, seqAt) === v1;
+      consistent = this.tryCopy(s, t);
       if (!consistent && (tries & 1023) === 0) {
         const now = performance.now();
         if (deadline === 0) deadline = now + MAX_READ_MS;
