@@ -25,6 +25,7 @@ import { NETWORK_PROFILES, networkFor } from '../sim/exchange/network-hook.js';
 import { ExchangeSimServer } from '../sim/exchange/server.js';
 import { KeysFileSchema, symbolFor, VenueOptionsSchema, DEFAULT_SYMBOLS, type ApiKeySpec, type VenueOptionsInput } from '../sim/exchange/sim-options.js';
 import { ExchangeVenue } from '../sim/exchange/venue.js';
+import { cliFlags } from '../core/config/cli-flags.js';
 
 const int = (min: number, max: number) => z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(min).max(max));
 const num = (min: number, max: number) => z.string().regex(/^\d*\.?\d+(e-?\d+)?$/).transform(Number).pipe(z.number().min(min).max(max));
@@ -94,16 +95,12 @@ function parseArgs(argv: string[]) {
   let port = 9100;
   let host = '127.0.0.1';
   let demo = true;
-  for (let k = 0; k < argv.length; k++) {
-    const flag = argv[k];
-    if (flag === '--help' || flag === '-h') {
-      process.stdout.write(usage() + '\n');
-      process.exit(0);
-    }
-    if (!flag.startsWith('--')) fail(`unexpected argument '${flag}'`);
-    const name = flag.slice(2);
-    const value = argv[++k];
-    if (value === undefined) fail(`--${name} needs a value`);
+  const flags = cliFlags(argv, (m) => fail(m));
+  if (flags === 'help') {
+    process.stdout.write(usage() + '\n');
+    process.exit(0);
+  }
+  for (const [name, value] of flags) {
     if (name === 'port') {
       const r = int(0, 65535).safeParse(value);
       if (!r.success) fail(`invalid --port '${value}': accepts 0 (any free port) to 65535`);

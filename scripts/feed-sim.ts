@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { VENUES } from '../core/feed/symbol-map.js';
 import { parseDuration, parseFault, parseSchedule } from '../sim/feed/faults.js';
 import { FeedSim, FeedSimOptionsSchema, type FeedSimOptionsInput } from '../sim/feed/feed-sim-server.js';
+import { cliFlags } from '../core/config/cli-flags.js';
 
 /** A duration in milliseconds; a bare number is in `bareUnit` (the engine's --duration is in seconds, and so is this one's). */
 const duration = (bareUnit: 's' | 'ms') =>
@@ -60,16 +61,12 @@ function usage(): string {
 
 function parseArgs(argv: string[]): FeedSimOptionsInput {
   const out: Record<string, unknown> = { port: 9001, durationMs: 300_000 };
-  for (let k = 0; k < argv.length; k++) {
-    const flag = argv[k];
-    if (flag === '--help' || flag === '-h') {
-      process.stdout.write(usage() + '\n');
-      process.exit(0);
-    }
-    if (!flag.startsWith('--')) fail(`unexpected argument '${flag}'`);
-    const name = flag.slice(2);
-    const value = argv[++k];
-    if (value === undefined) fail(`--${name} needs a value`);
+  const flags = cliFlags(argv, (m) => fail(m));
+  if (flags === 'help') {
+    process.stdout.write(usage() + '\n');
+    process.exit(0);
+  }
+  for (const [name, value] of flags) {
     if (name === 'faults') {
       try {
         out.schedule = parseSchedule(value);
