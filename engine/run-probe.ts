@@ -30,19 +30,8 @@ import { meanOffDiagonal } from '../core/portfolio/correlation-stats.js';
 import { PositionBoardRows, PositionField, ROW_FIELDS } from '../core/risk/position-board.js';
 import { normalQuantile } from '../core/risk/normal-quantile.js';
 import type { EngineRun } from './engine.js';
+import type { CorrelationReading, ProbeReport } from '../core/metrics/probe-report.js';
 
-/** One published correlation matrix as the probe read it. */
-export interface CorrelationReading {
-  /** When the pool computed it (ms since the start; its returns window ends about then). */
-  ms: number;
-  version: number;
-  /** Returns per symbol it was computed from. */
-  points: number;
-  /** Mean off-diagonal correlation of the watched symbols. */
-  meanOffDiagonal: number;
-  /** The account's VaR with this matrix, when it was read (NaN without VaR settings). */
-  valueAtRisk: number;
-}
 
 /** What a probe watches besides the counters. */
 export interface ProbeOptions {
@@ -54,25 +43,6 @@ export interface ProbeOptions {
   markMs?: number;
 }
 
-export interface ProbeReport {
-  /** Ms from the start to the first reject of each reason seen. */
-  firstRejectMs: Record<string, number>;
-  /** Ms from the start to the kill switch tripping, and its reason; undefined when it did not trip. */
-  killMs?: number;
-  killReason?: string;
-  /** Orders accepted (as read by their sources) from the trip on: decisions already on their way back. */
-  acceptedAfterKill?: number;
-  peakExposure: number;
-  exposureLimit: number;
-  /** Lowest realized PnL of the day seen (quote; a loss is negative). */
-  lowestDailyPnl: number;
-  /** With --correlation on: the geometry of the returns and every matrix read, oldest first. */
-  correlation?: { sampleMs: number; window: number; symbols: number; readings: CorrelationReading[] };
-  /** With markMs: rejects by reason from the first sample at or after it, and the first of each reason from then. */
-  fromMark?: { ms: number; rejected: Record<string, number>; firstRejectMs: Record<string, number> };
-  /** With --correlation on and VaR settings: the highest VaR computed, and when (ms since the start). */
-  peakVar?: { value: number; ms: number };
-}
 
 export class RunProbe {
   private readonly sources: SourceStatsView[];

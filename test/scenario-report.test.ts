@@ -10,7 +10,8 @@ import { readLimitsConfig } from '../core/config/limits-config.js';
 import { meanOffDiagonal } from '../core/portfolio/correlation-stats.js';
 import { buildScenarioPath } from '../sim/scenarios/price-path.js';
 import { SCENARIO_LIMITS_FILE } from '../sim/scenarios/scenario-limits.js';
-import { scenarioReport, reportLines, type MatrixReading, type RunFindings } from '../sim/scenarios/scenario-report.js';
+import { scenarioReport, reportLines, type RunFindings } from '../sim/scenarios/scenario-report.js';
+import type { CorrelationReading } from '../core/metrics/probe-report.js';
 
 describe('scenario report', () => {
   it('the scenario limits file sets the portfolio VaR limit the scenarios run under', () => {
@@ -31,7 +32,7 @@ describe('scenario report', () => {
 
   it("reads the engine's correlation before the event, at the first VAR_LIMIT, at the worst point and its highest in the event", () => {
     const path = buildScenarioPath('covid-2020', 1); // event at 1000 ms, worst point at the path's end, 5000 ms
-    const m = (ms: number, mean: number, valueAtRisk = 1000): MatrixReading => ({ ms, version: ms, points: 50, meanOffDiagonal: mean, valueAtRisk });
+    const m = (ms: number, mean: number, valueAtRisk = 1000): CorrelationReading => ({ ms, version: ms, points: 50, meanOffDiagonal: mean, valueAtRisk });
     const run: RunFindings = {
       probe: {
         firstRejectMs: { VAR_LIMIT: 400, TRADING_HALTED: 1500 },
@@ -67,7 +68,7 @@ describe('scenario report', () => {
 
   it('says when there is no VaR check: no portfolioVar, or --correlation off', () => {
     const path = buildScenarioPath('yen-2024', 1);
-    const base: RunFindings = { probe: { firstRejectMs: {}, peakExposure: 0, exposureLimit: 5e6 }, summary: {}, limits: { dailyLossLimit: 50_000, maxOrderNotional: 50_000 }, correlationOn: false, ranS: 1 };
+    const base: RunFindings = { probe: { firstRejectMs: {}, peakExposure: 0, exposureLimit: 5e6, lowestDailyPnl: 0 }, summary: {}, limits: { dailyLossLimit: 50_000, maxOrderNotional: 50_000 }, correlationOn: false, ranS: 1 };
     expect(reportLines(scenarioReport(path, base)).join('\n')).to.include('no portfolioVar: no VaR check').and.include('engine correlation: none (--correlation off)');
     const off = scenarioReport(path, { ...base, limits: { ...base.limits, portfolioVar: { limit: 1, confidence: 0.99, horizonMs: 1000 } } });
     expect(reportLines(off).join('\n')).to.include('but --correlation off: no VaR check');

@@ -10,30 +10,7 @@
 import { CRASH_EVENTS } from './events.js';
 import { meanOffDiagonalCorrelation, CORRELATION_WINDOW } from './path-correlation.js';
 import { LEAD_S, worstStep, type ScenarioPath } from './price-path.js';
-
-/** One published correlation matrix as the run probe read it (engine/run-probe.ts, CorrelationReading). */
-export interface MatrixReading {
-  ms: number;
-  version: number;
-  points: number;
-  meanOffDiagonal: number;
-  valueAtRisk: number;
-}
-
-/** The run probe's findings (engine/run-probe.ts, ProbeReport). */
-export interface ProbeFindings {
-  firstRejectMs: Record<string, number>;
-  killMs?: number;
-  killReason?: string;
-  acceptedAfterKill?: number;
-  peakExposure: number;
-  exposureLimit: number;
-  /** Lowest realized PnL of the day the probe saw (a loss is negative). */
-  lowestDailyPnl?: number;
-  correlation?: { sampleMs: number; window: number; symbols: number; readings: MatrixReading[] };
-  peakVar?: { value: number; ms: number };
-  fromMark?: { ms: number; rejected: Record<string, number>; firstRejectMs: Record<string, number> };
-}
+import type { CorrelationReading, ProbeReport } from '../../core/metrics/probe-report.js';
 
 /** The limits file's portfolioVar (core/config/limits-config.ts), when it has one. */
 export interface VarSettings {
@@ -43,7 +20,7 @@ export interface VarSettings {
 }
 
 export interface RunFindings {
-  probe: ProbeFindings;
+  probe: ProbeReport;
   /** The engine's summary: rejected by reason, counts, and its risk line. */
   summary: {
     rejected?: Record<string, number>;
@@ -78,7 +55,7 @@ export function scenarioReport(path: ScenarioPath, run: RunFindings) {
   const dailyPnl = run.summary.risk?.dailyPnl ?? NaN;
   const loss = Math.max(0, -dailyPnl);
   // The worst the day got: fills of orders accepted before the trip go on after it, and may realize a gain.
-  const peakLoss = Math.max(loss, -(run.probe.lowestDailyPnl ?? 0));
+  const peakLoss = Math.max(loss, -run.probe.lowestDailyPnl);
   const varMs = run.probe.firstRejectMs.VAR_LIMIT;
   const engineCorr = run.probe.correlation;
   const readings = engineCorr?.readings ?? [];
@@ -88,7 +65,7 @@ export function scenarioReport(path: ScenarioPath, run: RunFindings) {
   const worstMs = worst * path.stepMs;
   const lastBy = (ms: number) => readings.filter((r) => r.ms <= ms).at(-1) ?? null;
   const firstFrom = (ms: number) => readings.find((r) => r.ms >= ms) ?? readings.at(-1) ?? null;
-  const reading = (r: MatrixReading | null) =>
+  const reading = (r: CorrelationReading | null) =>
     r === null ? null : { mean: round(r.meanOffDiagonal, 3), at: at(r.ms), version: r.version, points: r.points, valueAtRisk: Number.isFinite(r.valueAtRisk) ? r.valueAtRisk : null };
   const pv = run.limits.portfolioVar;
   return {
@@ -125,7 +102,7 @@ export function scenarioReport(path: ScenarioPath, run: RunFindings) {
           before: reading(lastBy(eventMs)),
           atFirstVarLimit: varMs === undefined ? null : reading(lastBy(varMs)),
           atWorst: reading(firstFrom(worstMs)),
-          peakInEvent: reading(readings.filter((r) => r.ms > eventMs && r.ms <= worstMs + (engineCorr.sampleMs * engineCorr.window)).reduce<MatrixReading | null>((a, r) => (a === null || r.meanOffDiagonal > a.meanOffDiagonal ? r : a), null)),
+          peakInEvent: reading(readings.filter((r) => r.ms > eventMs && r.ms <= worstMs + (engineCorr.sampleMs * engineCorr.window)).reduce<CorrelationReading | null>((a, r) => (a === null || r.meanOffDiagonal > a.meanOffDiagonal ? r : a), null)),
         }
       : null,
     modelInput: {
@@ -170,7 +147,7 @@ export function reportLines(r: ScenarioReport): string[] {
 }
 
 /** Whether a VAR_LIMIT reject came from the event's start on and before the kill switch (within a probe interval). */
-function varInEventBeforeKill(p: ProbeFindings): boolean {
+function varInEventBeforeKill(p: ProbeReport): boolean {
   const first = p.fromMark?.firstRejectMs.VAR_LIMIT;
   return first !== undefined && (p.killMs === undefined || first <= p.killMs);
 }
