@@ -146,7 +146,9 @@ export class VenueLink {
     this.result = {
       ...this.line(),
       openAtEnd: stopped.open,
+      sent: c.placesSent,
       retries: c.retries,
+      unknown: c.unknown,
       unknownResolved: c.unknownResolved,
       duplicatesRefused: c.duplicatesRefused,
       duplicateTrades: c.duplicateTrades,

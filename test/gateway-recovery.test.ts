@@ -103,7 +103,7 @@ describe('gateway orders against a scripted venue', () => {
     expect(h.executions).to.deep.equal([{ clientId: 7, tradeId: -1, price: 201, qty: 2, leavesOpen: false }]);
     expect(h.finalOf(7)).to.deep.equal([{ state: OrderState.FILLED, reason: 0 }]);
     expect(h.venue.placed).to.deep.equal(['bot4-7']);
-    expect(h.gw.counters).to.deep.include({ unknownResolved: 1, retries: 0 });
+    expect(h.gw.counters).to.deep.include({ placesSent: 1, unknown: 1, unknownResolved: 1, retries: 0 });
     expect(h.outcomes).to.include(false); // the timeout went to the breaker
     invariants(h);
     h.stop();
@@ -123,7 +123,7 @@ describe('gateway orders against a scripted venue', () => {
     expect(places[0][1]).to.be.at.least(t0 + 3000); // not before the first send's recvWindow ran out
     expect(h.venue.methods().filter((m) => m === 'order.status').length).to.be.at.least(2);
     expect(h.gw.tracker.get(3)!.state).to.equal(OrderState.ACCEPTED);
-    expect(h.gw.counters).to.deep.include({ retries: 1, acked: 1 });
+    expect(h.gw.counters).to.deep.include({ placesSent: 2, retries: 1, acked: 1 });
     invariants(h);
     h.stop();
   });

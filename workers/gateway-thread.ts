@@ -104,8 +104,8 @@ let timer: NodeJS.Timeout | undefined;
 function copyCounters(): void {
   const c = gateway.counters;
   const f = stats.f64;
-  f[GatewayStat.sent] = c.submitted + c.retries;
-  f[GatewayStat.unknown] = c.unknownResolved;
+  f[GatewayStat.sent] = c.placesSent;
+  f[GatewayStat.unknown] = c.unknown;
   f[GatewayStat.resolved] = c.unknownResolved;
   f[GatewayStat.retries] = c.retries;
   f[GatewayStat.reconnects] = c.reconnects;

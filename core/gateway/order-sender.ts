@@ -120,6 +120,7 @@ export class OrderSender {
     const now = this.scheduler.nowMs();
     const sym = this.format.venueSymbol(rec.symbol);
     if (rec.sends > 0) this.tracker.counters.retries++;
+    this.tracker.counters.placesSent++;
     rec.sends++;
     rec.lastSendMs = now;
     rec.inFlight = Req.PLACE;

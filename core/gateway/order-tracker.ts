@@ -72,6 +72,10 @@ export interface GatewayCounters {
   canceled: number;
   rejected: number;
   expired: number;
+  /** order.place requests sent (retries included). */
+  placesSent: number;
+  /** Orders whose outcome became UNKNOWN (timeout, 5xx, -1007, a lost answer, a dropped connection). */
+  unknown: number;
   /** UNKNOWN outcomes settled by the venue's answer to order.status. */
   unknownResolved: number;
   /** order.place sent again (same clientOrderId) after the venue said it never saw it. */
@@ -97,6 +101,8 @@ export function newCounters(): GatewayCounters {
     canceled: 0,
     rejected: 0,
     expired: 0,
+    placesSent: 0,
+    unknown: 0,
     unknownResolved: 0,
     retries: 0,
     reconnects: 0,
@@ -161,6 +167,7 @@ export class OrderTracker {
       return false;
     }
     if (rec.state === OrderState.UNKNOWN && to !== OrderState.SUBMITTED) this.counters.unknownResolved++;
+    if (to === OrderState.UNKNOWN && rec.state !== OrderState.UNKNOWN) this.counters.unknown++;
     rec.state = to;
     if (!isFinal(to)) return true;
     rec.reason = reason;
