@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { Header, Rule, RULE_I32, rulesByte } from '../core/limits/limiter-layout.js';
 import { rateLimitsSchema, type RateLimitsConfigInput, type RateRuleInput } from '../core/limits/limiter-settings.js';
-import { applyLimiterChange, compileLimiters, createRateLimiters, limiterChangeBlocker, RateLimiter, RateLimiters } from '../core/limits/rate-limiter.js';
+import { applyLimiterChange, compileLimiters, createRateLimiters, limiterChangeBlocker, RateLimiter, RateLimiters, shortenWindows } from '../core/limits/rate-limiter.js';
 import { referenceProfile, resolveLimiters, venueProfile } from '../core/limits/venue-limits.js';
 import { Market, Venue } from '../core/venue/venue.js';
 
@@ -117,6 +117,19 @@ describe('rate limiter: fixed windows (Binance)', () => {
     let total = 0;
     for (let m = 4; m < 40; m++) total += admitted(l, 200, 1, 1, t + m * 60 * S);
     expect(total).to.equal(83);
+  });
+
+  it('a scratch copy for warm-up gets short, unaligned windows; buckets and limits stay', () => {
+    const wallMs = Date.UTC(2026, 0, 1, 12, 0, 7, 250);
+    const { sab } = limiters({ profile: 'reference', limiters: { 'x.test': { rules: [{ kind: 'fixedWindow', counts: 'orders', limit: 3, windowMs: 10_000 }, { kind: 'tokenBucket', counts: 'weight', ratePerSec: 1, burst: 100 }] } } }, T0, wallMs);
+    shortenWindows(sab, 5 * MS);
+    const l = new RateLimiters(sab).limiters[6];
+    const start = Math.ceil(T0 / (5 * MS)) * 5 * MS;
+    expect(admitted(l, 5, 1, 1, start)).to.equal(3);
+    expect(admitted(l, 5, 1, 1, start + 5 * MS - 1)).to.equal(0);
+    expect(admitted(l, 5, 1, 1, start + 5 * MS)).to.equal(3); // a 10 s window would still be full here
+    expect(admitted(l, 200, 1, 1, start + 10_000 * MS)).to.equal(3);
+    expect(admitted(l, 200, 0, 1, start + 10_000 * MS)).to.equal(97); // the bucket, full again after 10 s at 1/s, less those 3
   });
 
   it('a weight heavier than the whole window is refused, and counts as nothing', () => {

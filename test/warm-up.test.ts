@@ -3,6 +3,8 @@
  * state: afterwards the shared risk state (limits, breakers, exposure,
  * limiters) is byte for byte what it was, and the orders really ran.
  */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
 import { DEFAULT_LOAD } from '../core/generator/order-generator.js';
@@ -20,6 +22,16 @@ describe('warm-up', function () {
     expect(result.orders).to.be.at.least(40_000);
     expect(result.ns).to.be.greaterThan(0);
     Object.values(risk).forEach((sab, i) => expect(Buffer.from(new Uint8Array(sab)).equals(before[i]), Object.keys(risk)[i]).to.equal(true));
+  });
+
+  it('leaves the hot loops optimised: its own ending (stop, drain, Shutdown) does not deoptimise them before traffic', () => {
+    // A process of its own: natives syntax, and the V8 flags taskset.sh starts the engine with.
+    const fixture = fileURLToPath(new URL('./fixtures/warm-up-opt-status.js', import.meta.url));
+    const run = spawnSync(process.execPath, ['--no-memory-reducer', '--no-use-osr', '--allow-natives-syntax', fixture], { encoding: 'utf8', timeout: 25_000 });
+    expect(run.status, run.stderr).to.equal(0);
+    const optimised = JSON.parse(run.stdout) as Record<string, boolean>;
+    expect(optimised).to.deep.equal(Object.fromEntries(Object.keys(optimised).map((k) => [k, true])));
+    expect(Object.keys(optimised)).to.have.length(4);
   });
 
   it('does nothing when asked for no orders (a restarted worker)', () => {

@@ -365,6 +365,25 @@ export function createRateLimiters(config: RateLimitsConfig, nowNs: number, wall
 }
 
 /**
+ * For a scratch copy only (warm-up, workers/warm-up.ts): every fixed window
+ * at most `maxNs` long and unaligned, so that the roll-over to a new window,
+ * once a second in traffic, happens often. Limits and states stay as they are.
+ */
+export function shortenWindows(sab: SharedArrayBuffer, maxNs: number): void {
+  const i32 = new Int32Array(sab);
+  const f64 = new Float64Array(sab);
+  const n = attachRateLimiters(sab)[Header.limiters];
+  const ruleBase = rulesByte(n) >> 2;
+  for (let r = 0; r < i32[Header.rules]; r++) {
+    const b = ruleBase + r * RULE_I32;
+    if (i32[b + Rule.kind] !== RuleKind.FIXED_WINDOW) continue;
+    const fb = b >> 1;
+    if (f64[fb + Rule.windowNsF64] > maxNs) f64[fb + Rule.windowNsF64] = maxNs;
+    f64[fb + Rule.offsetNsF64] = 0;
+  }
+}
+
+/**
  * Why `next` cannot replace `current` in a running buffer, or undefined when
  * it can: the same limiters with the same rule kinds, counts and window
  * lengths, and fixed-window limits within their count fields.
