@@ -49,6 +49,7 @@ interface MetricsLine {
   latencyUs: { p50: number; p99: number; p999: number; count: number };
   hopsUs: Record<'lateness' | 'queued' | 'back', { p50: number; p99: number }>;
   gc: { main: number; workers: number; sources: number };
+  sched: Record<'workers' | 'sources', { waitPct: number; preemptedPerS: number } | null>;
 }
 
 function arg(args: string[], name: string, dflt: number): number {
@@ -187,6 +188,16 @@ export async function run(args: string[]): Promise<BenchReport> {
       runs: pacedSteady.length,
       note: `p50 ${median(pacedSteady.map((l) => l.hopsUs[hop].p50)).toFixed(2)} us`,
     })),
+    ...(['workers', 'sources'] as const).map((kind) => {
+      const f = pacedSteady.map((l) => l.sched?.[kind]).filter((x) => x != null);
+      return {
+        name: `  ${kind === 'workers' ? 'worker' : 'source'} waited for its core (other tasks on it), worst thread`,
+        unit: '%',
+        median: f.length ? median(f.map((x) => x.waitPct)) : NaN,
+        runs: f.length,
+        note: f.length ? `${median(f.map((x) => x.preemptedPerS)).toFixed(0)} preemptions/s (the scheduler's counters)` : 'no scheduler figures here',
+      };
+    }),
     {
       name: `bot4 e2e paced ${pacedRate}/s p99, first second after warm-up`,
       unit: 'us',
@@ -207,7 +218,7 @@ export async function run(args: string[]): Promise<BenchReport> {
       unit: 'us',
       median: h.waitP99Us,
       runs: 1,
-      note: `p99.9 ${h.waitP999Us.toFixed(0)} us; ${h.delayedPct.toFixed(2)}% of arrivals delayed > 10 us; stalled ${h.stalledPct.toFixed(2)}% of the time in gaps > 10 us; longest ${h.maxGapUs.toFixed(0)} us${h.pinned ? '' : '; not pinned'}${h.droppedGaps ? `; ${h.droppedGaps} gaps not listed` : ''}`,
+      note: `p99.9 ${h.waitP999Us.toFixed(0)} us; ${h.delayedPct.toFixed(2)}% of arrivals delayed > 10 us; stalled ${h.stalledPct.toFixed(2)}% of the time in gaps > 10 us; longest ${h.maxGapUs.toFixed(0)} us${h.sched ? `; waited for the core ${h.sched.waitPct.toFixed(2)}%, ${h.sched.preemptedPerS.toFixed(0)} preemptions/s` : ''}${h.pinned ? '' : '; not pinned'}${h.droppedGaps ? `; ${h.droppedGaps} gaps not listed` : ''}`,
     })),
     ...hiccups.paths.map((p) => ({
       name: `platform floor, path core ${p.from} -> core ${p.to}: random-arrival wait p99`,

@@ -12,6 +12,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { pinThreadToCore } from '../core/affinity/cpu-affinity.js';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
 import { HISTOGRAM_BUCKETS, bucketIndex } from '../ipc/latency-histogram.js';
+import { readSchedStat } from '../core/metrics/sched-stat.js';
 
 /** Gaps listed: shorter ones are the loop itself (a read is ~100 ns), far too frequent to list, and add little to a 10 µs target. */
 const LISTED_GAP_NS = 2000;
@@ -29,10 +30,13 @@ export interface HiccupReply {
   /** Long gaps not listed for want of room; the list is complete only before listedUntilNs. */
   dropped: number;
   listedUntilNs: number;
+  /** The scheduler's figures for this thread over the run (other tasks on its core), or null. */
+  sched: { waitPct: number; preemptedPerS: number } | null;
 }
 
 const { core, seconds } = workerData as { core: number; seconds: number };
 const pin = pinThreadToCore(core);
+const schedBefore = readSchedStat(pin.tid);
 const gaps = new Uint32Array(HISTOGRAM_BUCKETS);
 const list = new Float64Array(2 * LIST_CAP);
 let listed = 0;
@@ -58,7 +62,9 @@ while (r[0] < t[0]) {
   }
   t[1] = r[0];
 }
+const schedAfter = readSchedStat(pin.tid);
 const kept = list.slice(0, listed);
+const spanNs = t[1] - t[2];
 const reply: HiccupReply = {
   core,
   pinned: pin.ok,
@@ -68,5 +74,8 @@ const reply: HiccupReply = {
   listed: kept,
   dropped,
   listedUntilNs: dropped ? t[4] : t[1],
+  sched: schedBefore && schedAfter
+    ? { waitPct: (100 * (schedAfter.waitNs - schedBefore.waitNs)) / spanNs, preemptedPerS: ((schedAfter.preempted - schedBefore.preempted) * 1e9) / spanNs }
+    : null,
 };
 parentPort!.postMessage(reply, [gaps.buffer, kept.buffer]);

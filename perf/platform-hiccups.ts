@@ -27,6 +27,8 @@ export interface CoreHiccups {
   delayedPct: number;
   /** Long gaps the worker had no room to list (the path window then ends at the first). */
   droppedGaps: number;
+  /** Of the gaps, what the guest's scheduler saw: time waiting for the core while other tasks ran, and how often (null: no figures). */
+  sched: { waitPct: number; preemptedPerS: number } | null;
 }
 
 /** The wait of an order arriving at a random instant on `from`, then handed to `to`, µs. */
@@ -93,6 +95,7 @@ function summarizeCore(r: HiccupReply): CoreHiccups {
     waitP999Us: waitQuantile(r.gaps, elapsedNs, 0.001, maxGap) / 1e3,
     delayedPct: 100 * tail(r.gaps, elapsedNs, DELAYED_NS),
     droppedGaps: r.dropped,
+    sched: r.sched,
   };
 }
 

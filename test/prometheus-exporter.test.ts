@@ -54,6 +54,7 @@ describe('Prometheus exporter', () => {
       workers[0].f64[ThreadStat.gcCount] = 3;
       b.f64[ThreadStat.gcCount] = 1;
       b.f64[ThreadStat.gcPauseNs] = 5e5;
+      workers[0].f64[ThreadStat.tid] = process.pid; // this thread: the scheduler's figures are real ones
       a.histograms.latency[bucketIndex(500)] = 3; // [500, 501] ns: under 1 µs
       b.histograms.latency[bucketIndex(1500)] = 1; // [1496, 1503] ns: under 2 µs
       a.histograms.queued[bucketIndex(100)] = 2;
@@ -117,6 +118,10 @@ describe('Prometheus exporter', () => {
       for (const line of golden) expect(lines, line).to.include(line);
       // 28 named reasons and the unnamed code; every series once.
       expect(lines.filter((l) => l.startsWith('bot4_orders_rejected_total{'))).to.have.length(29);
+      const linux = process.platform === 'linux';
+      expect(lines.some((l) => /^bot4_thread_runqueue_wait_seconds_total\{thread="worker",id="0"\} \d/.test(l))).to.equal(linux);
+      expect(lines.some((l) => /^bot4_thread_preemptions_total\{thread="worker",id="0"\} \d+$/.test(l))).to.equal(linux);
+      expect(lines.filter((l) => /^bot4_thread_(runqueue_wait_seconds|preemptions)_total\{thread="source"/.test(l))).to.deep.equal([]); // no thread id: no figures
       expect(lines.filter((l) => l.startsWith('bot4_decision_latency_seconds_bucket{'))).to.have.length(15);
       expect(new Set(lines.filter((l) => l && !l.startsWith('#'))).size).to.equal(lines.filter((l) => l && !l.startsWith('#')).length);
 

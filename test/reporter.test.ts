@@ -106,6 +106,7 @@ describe('reporter', () => {
       gc: { main: 0, workers: 0, sources: 0, pauseMs: 0 },
       sources: [{ id: 0, core: 0, pinned: true, generated: 801692, warmupMs: 1228 }],
       workers: [{ id: 0, core: 1, pinned: false, orders: 801692, restarts: 1, warmupMs: 1212 }],
+      sched: { workers: { waitPct: 0.76, preemptedPerS: 30.9 }, sources: null },
       risk: { trading: 'ACTIVE', exposure: { used: 1, limit: 2 } },
       fatal: 'worker 1 kept dying',
     });
@@ -120,5 +121,6 @@ describe('reporter', () => {
     expect(lines.filter((l) => l.includes('REJECT_REASON_NUMBER_')).length).to.be.greaterThan(1);
     expect(text).to.match(/^ {2}risk +trading ACTIVE, exposure \{"used":1,"limit":2\}$/m);
     expect(text).to.match(/^ {2}fatal +worker 1 kept dying$/m);
+    expect(text).to.match(/^ {2}cores +workers waited 0\.76 % of the time for their core \(worst\), 30\.9 preemptions\/s, sources: no scheduler figures$/m);
   });
 });

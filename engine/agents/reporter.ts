@@ -16,6 +16,7 @@ import type { WorkerStatsView } from '../../ipc/worker-stats-layout.js';
 import type { Logger } from '../../core/logging/logger.js';
 import type { GcMeter } from '../../core/metrics/gc-meter.js';
 import { REASON_NAMES, REASON_SLOTS } from '../../core/risk/reject-reason.js';
+import { SchedMeter, type SchedFigures } from '../metrics/sched-meter.js';
 import { summaryTable } from './summary-table.js';
 
 export interface ReporterSources {
@@ -51,6 +52,8 @@ export class Reporter {
   private prev: Totals;
   private prevNs: number;
   private rows = 0;
+  /** How long the order path's threads waited for their cores (other tasks on them), from the scheduler. */
+  private readonly sched: SchedMeter;
 
   constructor(
     private readonly src: ReporterSources,
@@ -62,6 +65,7 @@ export class Reporter {
     this.prevTickHist = src.workers.map(() => new Uint32Array(HISTOGRAM_BUCKETS));
     this.prevNs = startNs;
     this.prev = this.totals();
+    this.sched = new SchedMeter(src.workers, src.sources);
   }
 
   /** The sources' counters, summed, and the conflated ticks of main and the sources. */
@@ -87,6 +91,7 @@ export class Reporter {
    * 2-core machine.
    */
   prime(startNs: number): void {
+    this.sched.restart(); // the build below takes the scheduler's baseline: the last prime is at the start
     this.build(startNs);
     this.startNs = startNs;
     this.prevNs = startNs;
@@ -134,6 +139,7 @@ export class Reporter {
       rssMb: mb(mem.rss),
       heapMb: mb(mem.heapUsed),
       gc: this.gcTotals(),
+      sched: this.sched.interval(nowNs),
       ...(this.src.extra?.() ?? {}),
     };
     this.prev = now;
@@ -195,7 +201,9 @@ export class Reporter {
       hopsUs: Record<'lateness' | 'queued' | 'back', { p99: number }>; tickLatencyUs: LatencySummary;
       ringPeak: { in: number; out: number; capacity: number }; backpressure: number; heapMb: number;
       gc: { main: number; workers: number; sources: number };
+      sched: { workers: SchedFigures | null; sources: SchedFigures | null };
     };
+    const waited = Math.max(l.sched.workers?.waitPct ?? -1, l.sched.sources?.waitPct ?? -1);
     const cols: Array<[string, string | number, number]> = [
       ['time s', l.elapsedS.toFixed(1), 6],
       ['orders/s', l.ordersPerS, 10],
@@ -212,6 +220,7 @@ export class Reporter {
       ['backpr', l.backpressure, 6],
       ['heapMB', l.heapMb, 6],
       ['gc', l.gc.main + l.gc.workers + l.gc.sources, 4],
+      ['wait%', waited < 0 ? '-' : waited.toFixed(1), 5],
     ];
     const extraCol = this.src.column?.();
     if (extraCol) cols.push(extraCol);
@@ -265,6 +274,7 @@ export class Reporter {
       backpressure: t.backpressure,
       conflatedTicks: t.conflatedTicks,
       gc: this.gcTotals(),
+      sched: this.sched.total(),
       ...extra,
     };
     if (this.format === 'json') this.log.info(totals, 'summary');

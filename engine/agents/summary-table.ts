@@ -68,6 +68,13 @@ export function summaryTable(s: Obj): string[] {
   take('gc');
   const gc = obj(s.gc);
   lines.push(...row('gc', [`main ${num(gc.main)}`, `workers ${num(gc.workers)}`, `sources ${num(gc.sources)}`, `pause ${num(gc.pauseMs)} ms`]));
+  take('sched');
+  const sched = obj(s.sched);
+  const waited = (kind: string, v: unknown) => {
+    const f = obj(v);
+    return f.waitPct === undefined ? `${kind}s: no scheduler figures` : `${kind}s waited ${num(f.waitPct)} % of the time for their core (worst), ${num(f.preemptedPerS)} preemptions/s`;
+  };
+  lines.push(...row('cores', [waited('worker', sched.workers), waited('source', sched.sources)]));
   for (const [k, v] of Object.entries(s)) {
     if (known.has(k)) continue;
     lines.push(...row(k, members(v)));

@@ -17,6 +17,7 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import { BREAKER_STATE_NAMES } from '../../core/breaker/breaker-layout.js';
 import { TRADING_MODE_NAMES } from '../../core/breaker/trading-state.js';
 import type { GcMeter } from '../../core/metrics/gc-meter.js';
+import { readSchedStat } from '../../core/metrics/sched-stat.js';
 import { REASON_NAMES, REASON_SLOTS, Reason } from '../../core/risk/reject-reason.js';
 import { SOURCE_HISTOGRAMS, SourceStat, type SourceHistogram, type SourceStatsView } from '../../ipc/source-stats-layout.js';
 import { RingMonitor } from '../../ipc/spsc-ring.js';
@@ -115,6 +116,20 @@ export function engineMetrics(src: MetricsSources): EngineMetrics {
   new Counter({ name: 'bot4_thread_gc_pause_seconds_total', help: 'Garbage collection pause since start, per thread.', labelNames: ['thread', 'id'], registers, collect() {
     this.reset();
     for (const t of threads()) this.inc(t.labels, t.pauseNs / 1e9);
+  } });
+
+  // The order path's threads as the scheduler sees them (core/metrics/sched-stat.ts): since the thread started.
+  const scheduled = () => [
+    ...src.workers.map((w, i) => ({ labels: { thread: 'worker', id: String(i) }, s: readSchedStat(w.f64[ThreadStat.tid]) })),
+    ...src.sources.map((x, i) => ({ labels: { thread: 'source', id: String(i) }, s: readSchedStat(x.f64[ThreadStat.tid]) })),
+  ];
+  new Counter({ name: 'bot4_thread_runqueue_wait_seconds_total', help: 'Time an order-path thread waited runnable while other tasks had its core (Linux).', labelNames: ['thread', 'id'], registers, collect() {
+    this.reset();
+    for (const t of scheduled()) if (t.s !== null) this.inc(t.labels, t.s.waitNs / 1e9);
+  } });
+  new Counter({ name: 'bot4_thread_preemptions_total', help: 'Times an order-path thread was switched out while runnable (Linux).', labelNames: ['thread', 'id'], registers, collect() {
+    this.reset();
+    for (const t of scheduled()) if (t.s !== null) this.inc(t.labels, t.s.preempted);
   } });
 
   const rings: LabelledRing[] = src.workerLinks.flatMap((links, w) =>
