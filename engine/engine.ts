@@ -39,6 +39,7 @@ import { EngineTickSink } from './feed-sink.js';
 import { HeartbeatAgent } from './agents/heartbeat-agent.js';
 import { PeriodicAgent } from './agents/periodic-agent.js';
 import { Reporter } from './agents/reporter.js';
+import { usableLiveOrders } from '../core/risk/live-order-set.js';
 import { riskColumn, riskLine } from './agents/risk-metrics.js';
 import { PrometheusExporter } from './metrics/prometheus-exporter.js';
 import { Supervisor } from './supervisor.js';
@@ -91,7 +92,7 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
   const { risk } = asm;
   const limiters = new RateLimiters(risk.limiters);
   const breakerWatcher = new BreakerWatcher(risk.registry);
-  const limitsLoader = new LimitsLoader(opts.limits.path, opts.limits.initial, risk, log);
+  const limitsLoader = new LimitsLoader(opts.limits.path, opts.limits.initial, risk, log, usableLiveOrders(opts.liveOrders));
   const killSwitch = new KillSwitchControl(risk, log);
   // Before any thread starts and before the reload watch: the day's loss and a kill are in the ledger
   // before the first order, and a state file that cannot be used stops the start (exit 3) with nothing to undo.

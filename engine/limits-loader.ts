@@ -37,8 +37,16 @@ export function limitsChanges(before: LimitsConfig, after: LimitsConfig): string
   return out;
 }
 
-/** Why the running state cannot take `next`, or undefined. */
-function restartNeeded(current: LimitsConfig, next: LimitsConfig): string | undefined {
+/**
+ * Why the running state cannot take `next`, or undefined. `liveOrders`: the
+ * open orders a worker's live-order table holds (sized at start by
+ * --live-orders): a larger maxOpenOrders would be a limit the table rejects
+ * first (OPEN_ORDER_TABLE_FULL), not the one the operator set.
+ */
+function restartNeeded(current: LimitsConfig, next: LimitsConfig, symbols: readonly string[], liveOrders: number): string | undefined {
+  const rows = symbolLimitRows(next, symbols);
+  const over = rows.findIndex((r) => r.maxOpenOrders > liveOrders);
+  if (over >= 0) return `maxOpenOrders ${rows[over].maxOpenOrders} for ${symbols[over]}: a worker's live-order table holds ${liveOrders} (--live-orders); a larger table needs a restart`;
   const a = venueBreakerSettings(current);
   const b = venueBreakerSettings(next);
   for (const v of VENUE_NAMES) if (breakerLayoutDiffers(a[v], b[v])) return `breakers.${v}: a new window type or size needs a restart`;
@@ -70,9 +78,12 @@ export class LimitsLoader {
     initial: { config: LimitsConfig; text: string },
     private readonly state: RiskState,
     private readonly logger: Logger,
+    /** Open orders one worker's live-order table holds (usableLiveOrders of --live-orders): a reload may not allow more. */
+    private readonly liveOrders = Infinity,
   ) {
     this.config = initial.config;
-    this.text = initial.text;    this.kill = new KillSwitchControl(state, logger);
+    this.text = initial.text;
+    this.kill = new KillSwitchControl(state, logger);
   }
 
   /** The limits in force. */
@@ -97,7 +108,7 @@ export class LimitsLoader {
       this.logger.info({ trigger }, `limits config ${this.path}: limits unchanged (${trigger})`);
       return { outcome: 'unchanged' };
     }
-    const blocker = restartNeeded(this.config, next.config);
+    const blocker = restartNeeded(this.config, next.config, this.state.symbols, this.liveOrders);
     if (blocker) {
       this.logger.error({ trigger }, `limits config ${this.path}: ${blocker}; old limits kept`);
       return { outcome: 'refused', reason: `limits config ${this.path}: ${blocker}` };

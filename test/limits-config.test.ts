@@ -225,6 +225,22 @@ describe('limits config: hot reload', () => {
     expect(log.msg).to.match(/applied \(test\): 5 change\(s\)/);
   });
 
+  it('a maxOpenOrders over what a worker\'s live-order table holds is refused: the table is sized at start', () => {
+    const small = new LimitsLoader(path, readLimitsConfig(path), state, capture().logger, 200); // the example's default is 200
+    const reader = new LimitsReader(state.table);
+    const next = example();
+    (next.symbols as Record<string, Record<string, number>>)['ETH/USDT'] = { maxOpenOrders: 201 };
+    write(next);
+    const r = small.reload('test');
+    expect(r.outcome).to.equal('refused');
+    expect(r.reason).to.match(/maxOpenOrders 201 for ETH\/USDT: a worker's live-order table holds 200 \(--live-orders\); a larger table needs a restart/);
+    expect(reader.refresh()).to.equal(false);
+    (next.symbols as Record<string, Record<string, number>>)['ETH/USDT'] = { maxOpenOrders: 150 };
+    write(next);
+    expect(small.reload('test').outcome).to.equal('applied');
+    small.close();
+  });
+
   it('a bad file is refused with one line and every old limit stays', () => {
     const reader = new LimitsReader(state.table);
     const seq = reader.seq;

@@ -334,7 +334,7 @@ function correlationOptions(raw: Map<string, string>, get: (k: OptionName) => un
  * Refuses a live-order table that holds fewer orders than the limits allow on one symbol: an
  * order the symbol's maxOpenOrders admits would then be rejected OPEN_ORDER_TABLE_FULL on an
  * otherwise empty worker, so the configured limit would be a lie (and 2 slots held none at all).
- * A reload may raise maxOpenOrders past it later: the table is sized at start.
+ * A reload that raises maxOpenOrders past it is refused (engine/limits-loader.ts): the table is sized at start.
  */
 function checkLiveOrders(liveOrders: number, limits: EngineOptions['limits'], symbols: readonly string[], raw: Map<string, string>): void {
   let most = 0;
