@@ -105,6 +105,8 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
   const sourceViews = asm.sourceConfigs.map((c) => sourceStatsView(c.stats));
 
   let fatal: string | undefined;
+  // Assigned once the gateway is connecting; a stop before that (a failed start) has none to tell.
+  let venue: VenueLink | undefined;
   const supervisor = new Supervisor(asm.workerConfigs, asm.sourceConfigs, log, (reason) => {
     fatal = reason;
     stop(reason);
@@ -214,7 +216,7 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
   );
   const warmStart = clock.nowNs();
   // The venue's gateway is connecting while the threads warm up; orders wait in its rings until it is.
-  const venue = asm.gatewayConfig && opts.exchange.kind !== 'stand-in'
+  venue = asm.gatewayConfig && opts.exchange.kind !== 'stand-in'
     ? await VenueLink.start(asm.gatewayConfig, opts.exchange, opts.seed, log, (reason) => {
         fatal = reason;
         stop(reason);
@@ -253,6 +255,7 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
     if (endTimer) clearTimeout(endTimer);
     log.info({ reason }, 'stopping: sources drain until every order has its decision');
     void marketFeed?.stop();
+    venue?.cancelOpen();
     // Stopped before the start: the sources wait for go, and must get it to see the stop.
     if (!goGiven) giveGo(clock.nowNs());
     asm.sourceConfigs.forEach((c, s) => {

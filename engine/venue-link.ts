@@ -6,7 +6,8 @@
  * here, before any thread starts: a missing or bad key is one line and
  * exit 2, never a gateway that cannot log on.
  *
- * Stop order (engine.ts): the sources have drained (every order decided), so
+ * Stop order (engine.ts): at once, the gateway cancels what rests at the venue
+ * (cancelOpen); the sources drain (every order decided, and its final), so
  * no more accepted orders come; the gateway takes what is in its rings and
  * waits for the venue's final state of each order it sent (the workers, still
  * running, book the last fills); then the reconciliation; then the workers stop.
@@ -123,6 +124,11 @@ export class VenueLink {
       backoffs: f[GatewayStat.backoffs],
       ackUs: { p50: Math.round(ack.p50 / 1e3), p99: Math.round(ack.p99 / 1e3) },
     };
+  }
+
+  /** The stop has begun: the gateway cancels every order open at the venue, and each new one once placed. */
+  cancelOpen(): void {
+    this.gateway?.postMessage({ op: 'cancelAll' });
   }
 
   /** Drains the gateway (after the sources have), reconciles against the simulator, stops both threads. */

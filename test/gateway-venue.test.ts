@@ -69,6 +69,26 @@ describe('gateway against the exchange simulator', () => {
     });
   }
 
+  it('cancelAll at a stop: every resting order is cancelled, and each order submitted after it once the venue has it', () => {
+    const r = rig(new HmacSigner(DOC_API_KEY, DOC_SECRET));
+    r.gw.start();
+    r.t.clock.advance(500);
+    for (let id = 1; id <= 3; id++) r.gw.submit(id, 0, Side.Buy, OrderType.Limit, r.btc.price * 0.9, 0.01); // resting, far from the mid
+    r.t.clock.advance(500);
+    expect([1, 2, 3].map((id) => r.gw.tracker.get(id)!.state)).to.deep.equal([OrderState.ACCEPTED, OrderState.ACCEPTED, OrderState.ACCEPTED]);
+    r.gw.submit(4, 0, Side.Buy, OrderType.Limit, r.btc.price * 1.01, 0.01); // marketable: fills, nothing to cancel
+    r.t.clock.advance(500);
+    expect(r.gw.cancelAll()).to.equal(3);
+    r.gw.submit(5, 0, Side.Buy, OrderType.Limit, r.btc.price * 0.9, 0.01); // accepted by risk while the stop drains
+    r.t.clock.advance(1000);
+    const finals = new Map(r.finals.map(([id, state]) => [id, state]));
+    expect(Object.fromEntries(finals)).to.deep.equal({ 1: OrderState.CANCELED, 2: OrderState.CANCELED, 3: OrderState.CANCELED, 4: OrderState.FILLED, 5: OrderState.CANCELED });
+    expect(r.gw.tracker.live.size).to.equal(0);
+    expect(r.report()).to.deep.include({ ok: true, matched: 5 });
+    r.gw.stop();
+    r.t.venue.stop();
+  });
+
   for (const [name, signer] of [
     ['HMAC (no user data stream: polled)', new HmacSigner(DOC_API_KEY, DOC_SECRET)],
     ['Ed25519 (user data stream)', new Ed25519Signer(ED_API_KEY, ED_PRIVATE.export({ type: 'pkcs8', format: 'pem' }).toString())],

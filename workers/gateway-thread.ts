@@ -11,8 +11,12 @@
  * and runs the gateway's timers; when a pass finds nothing it sleeps 1 ms,
  * which bounds the extra wait an order sees in its ring.
  *
- * Main says 'stop' (postMessage: control, not the order path): the gateway
- * stops taking orders, waits up to drainMs for every order sent to reach a
+ * When the engine's stop begins, main says 'cancelAll': the gateway asks the
+ * venue to cancel every order still open, and each new one once the venue
+ * has it (a resting GTC order must not outlive the engine's risk checks; the
+ * sources, still draining, get those finals). Then 'stop' (postMessage:
+ * control, not the order path): the gateway stops taking orders, cancels
+ * what is still open, waits up to drainMs for every order sent to reach a
  * final state, then closes the session and answers with its counters; then
  * { op: 'reconcile', orders } (the venue's own list) is answered with the
  * reconciliation of its view against the venue's (none lost, none twice). A crash is fatal for the run
@@ -121,17 +125,27 @@ function pass(): void {
   else timer = setTimeout(pass, 1);
 }
 
-type Command = { op: 'stop'; drainMs: number } | { op: 'reconcile'; orders: VenueOrderView[] };
+type Command = { op: 'cancelAll' } | { op: 'stop'; drainMs: number } | { op: 'reconcile'; orders: VenueOrderView[] };
+
+function cancelAll(when: string): void {
+  const n = gateway.cancelAll();
+  if (n > 0) log.info({ orders: n }, `${when}: cancelling the ${n} orders still open at the venue`);
+}
 
 parentPort?.on('message', (m: Command) => {
+  if (m.op === 'cancelAll') {
+    cancelAll('stop begun');
+    return;
+  }
   if (m.op === 'reconcile') {
     parentPort?.postMessage({ op: 'reconciled', report: gateway.reconcileReport(m.orders) });
     return;
   }
   if (stopping) return;
-  // Take what the workers already accepted, then no more.
+  // Take what the workers already accepted, then no more; and leave nothing resting at the venue.
   while (pump.doWork() > 0);
   stopping = true;
+  cancelAll('stopping');
   const end = Date.now() + m.drainMs;
   let nextAudit = Date.now() + AUDIT_WHILE_DRAINING_MS;
   const wait = (): void => {

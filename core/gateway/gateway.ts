@@ -57,6 +57,8 @@ export class Gateway {
   private readonly format: OrderFormat;
   private readonly sender: OrderSender;
   private auditTimer: TimerId = -1;
+  /** After cancelAll(): every new order is cancelled once the venue has it. */
+  private closing = false;
   private readonly prng: Prng;
   private readonly budget: RateBudget;
 
@@ -132,6 +134,8 @@ export class Gateway {
       return false;
     }
     const rec = new OrderRecord(clientId, symbol, side, type, f.price, f.qty, this.scheduler.nowMs());
+    // Closing: sent (its source waits for its final) and cancelled as soon as the venue has it.
+    rec.cancelWanted = this.closing;
     this.tracker.add(rec);
     if (this.sender.places.size >= this.options.queueCapacity) {
       this.tracker.transition(rec, OrderState.REJECTED, GatewayReason.QUEUE_FULL);
@@ -150,6 +154,19 @@ export class Gateway {
     if (rec.sends === 0) this.tracker.transition(rec, OrderState.CANCELED, GatewayReason.CANCELED_LOCALLY);
     else this.sender.afterReport(rec);
     return true;
+  }
+
+  /**
+   * Asks for the cancel of every order not yet final, and of every order
+   * submitted from now on once the venue has it (a graceful stop: no order
+   * of the engine's may rest at the venue once its risk checks are gone);
+   * returns how many. Orders never sent end CANCELED here and now.
+   */
+  cancelAll(): number {
+    this.closing = true;
+    let n = 0;
+    for (const rec of [...this.tracker.live]) if (this.cancel(rec.clientId)) n++;
+    return n;
   }
 
   /** Counters for the summary, with the session's and the reconciliation's. */

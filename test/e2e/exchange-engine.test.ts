@@ -5,8 +5,9 @@
  * the venue's executions; every accepted order ends in exactly one final
  * state, the gateway's view reconciles with the venue's (none lost, none
  * twice), and positions come from the venue's fills. A network profile with
- * jitter and loss changes none of that. A venue URL without a key is refused
- * at start with one line (exit 2).
+ * jitter and loss changes none of that. Under GTC, the orders resting at the
+ * venue when the stop begins are cancelled. A venue URL without a key is
+ * refused at start with one line (exit 2).
  */
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
@@ -79,6 +80,17 @@ describe('order path to the exchange (--exchange sim)', function () {
     // The source heard each of its orders' final state, as the gateway counted them.
     const finals = r.summary!.sources[0].finals;
     expect(finals).to.deep.equal({ FILLED: x.filled, CANCELED: x.canceled, REJECTED: x.rejected, EXPIRED: x.expired });
+  });
+
+  it('GTC: what rests at the venue when the stop begins is cancelled, and the sources hear it; nothing is left open', () => {
+    const r = run(['--exchange-tif', 'GTC']);
+    expect(r.status, r.stderr).to.equal(0);
+    const x = expectReconciled(r.summary!);
+    // Passive limits rest under GTC: at the stop they are the cancelled ones (none expire).
+    expect(x.canceled).to.be.greaterThan(0);
+    expect(x.expired).to.equal(0);
+    expect(r.summary!.positions.openOrders).to.equal(0);
+    expect(r.summary!.sources[0].finals).to.deep.equal({ FILLED: x.filled, CANCELED: x.canceled, REJECTED: x.rejected, EXPIRED: x.expired });
   });
 
   it('over the Poor network profile (jitter, loss, bursts): still none lost, none twice', () => {
