@@ -311,9 +311,10 @@ export class PreTradeChecker {
       if (u > MAX_PNL_UNITS) u = MAX_PNL_UNITS;
       if (u < -MAX_PNL_UNITS) u = -MAX_PNL_UNITS;
       pnlUnits = u | 0;
-      // Flipped through zero: the remainder is a new position entered at this price.
-      if (qty > absOld) pb.avgPrice[s] = price;
-      else if (next === 0) pb.avgPrice[s] = 0;
+      // Flipped through zero: the remainder is a new position entered at this price. One store
+      // whatever the case: a store that warm-up never reached (an exact flat is rare) would
+      // deoptimise this function the first time traffic reached it.
+      pb.avgPrice[s] = qty > absOld ? price : next === 0 ? 0 : avg;
     } else {
       const absOld = old < 0 ? -old : old;
       pb.avgPrice[s] = (avg * absOld + price * qty) / (absOld + qty);

@@ -42,6 +42,8 @@ const us = (ns: number) => Math.round(ns / 10) / 100;
 const mb = (b: number) => Math.round(b / 1048576);
 const latencyUs = (l: LatencySummary) => ({ count: l.count, p50: us(l.p50), p99: us(l.p99), p999: us(l.p999), max: us(l.max) });
 const REJECT_LINE_EVERY = 10;
+/** Counts in every bucket: prime() takes its percentiles (every branch of summarize). */
+const PRIME_HISTOGRAM = new Float64Array(HISTOGRAM_BUCKETS).fill(1);
 
 export class Reporter {
   private readonly prevHist: Record<SourceHistogram, Uint32Array[]>;
@@ -92,6 +94,8 @@ export class Reporter {
    */
   prime(startNs: number): void {
     this.sched.restart(); // the build below takes the scheduler's baseline: the last prime is at the start
+    // The histograms are empty before traffic: percentiles of a full one too, or the first real report deoptimises summarize.
+    summarize(PRIME_HISTOGRAM, emptySummary());
     this.build(startNs);
     this.startNs = startNs;
     this.prevNs = startNs;
