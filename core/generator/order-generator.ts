@@ -8,7 +8,6 @@
 import { Frame, FrameKind, MarketTick, NewOrder, OrderType, Side } from '../../ipc/frame-layout.js';
 import type { Instrument } from '../instruments/instrument.js';
 import { Prng } from '../random/prng.js';
-import type { EventSource } from '../source/event-source.js';
 import { pathSteps, type ScriptedPath } from './scripted-path.js';
 
 export const BadOrderKind = {
@@ -116,7 +115,7 @@ export function reservedSymbols(n: number, externalMarketData: boolean): { silen
   return { silent: reserve ? n - 1 : -1, halted: reserve ? n - 2 : -1 };
 }
 
-export class OrderGenerator implements EventSource {
+export class OrderGenerator {
   private readonly rng: Prng;
   private readonly n: number;
   /** Symbols that get ticks and good orders: own[0 .. tradable). */
