@@ -80,6 +80,7 @@ export function assembleEngine(opts: EngineOptions, clock: MonotonicClock, logLe
     load,
     returnsWindow: opts.correlation?.window,
     path,
+    sourceMode: opts.sourceMode,
   };
 
   const workerDoorbells = Array.from({ length: opts.workers }, () => createDoorbell());
@@ -143,6 +144,7 @@ export function assembleEngine(opts: EngineOptions, clock: MonotonicClock, logLe
     standIn: opts.exchange.kind === 'stand-in',
     finals: finals[s],
     ledgerWindow: ledgerWindow(opts.ringSlots, opts.workers),
+    sourceMode: opts.sourceMode,
     wait: opts.wait,
     warmUp,
     logFd,

@@ -113,7 +113,7 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
   });
   log.info({
     workers: opts.workers, workerCores: opts.cores, sources: asm.sourceConfigs.length, sourceCores: opts.orders ? opts.sourceCores : [],
-    symbolsPerSource: asm.sourceConfigs.map((c) => c.symbols.length), wait: opts.wait,
+    symbolsPerSource: asm.sourceConfigs.map((c) => c.symbols.length), sourceMode: opts.sourceMode, wait: opts.wait,
     rate: Number.isFinite(opts.rate) ? opts.rate : 'max', ringSlots: opts.ringSlots, symbols: asm.instruments.length, clock: clock.source,
   }, 'starting engine');
   let stopping = false;

@@ -7,8 +7,9 @@
  *           dispatch-to-decision p99 per second, median after warm-up
  *           and its hops (lateness, queued, back: ipc/source-stats-layout.ts), and the first second's p99
  *   GC events after the first second (main + workers + sources) are counted from the metrics lines.
- *   generator alone: the built-in order generator on one thread, nothing else (perf/generator-cost.ts):
- *           an order source runs it for every order, so its rate is a ceiling on a source's.
+ *   source alone: an order source's own event making on one thread, nothing else (perf/source-cost.ts),
+ *           per --source-mode: the generator run for every event, and the replay of its prepared events;
+ *           a source does it for every order, so its rate is a ceiling on a source's. Ratio replay vs generate.
  *   platform floor: one pinned thread per core used, doing nothing but read the clock for
  *           --hiccup-seconds (default 10): the p99 wait of an event arriving at a random instant
  *           (perf/platform-hiccups.ts), per core, and along the path an order takes: core 0
@@ -36,7 +37,7 @@ import { readLimitsConfig } from '../core/config/limits-config.js';
 import { createRiskState } from '../engine/risk-state.js';
 import { runLauncher } from './launcher-run.js';
 import { machineInfo, median, throughputRatio, timeRatio, type BenchReport, type BenchResult } from './bench-report.js';
-import { measureGeneratorCost } from './generator-cost.js';
+import { measureSourceCosts, sourceCostResults } from './source-cost.js';
 import { measureHiccups, type PathHiccups } from './platform-hiccups.js';
 import { serviceForP99, stalledQueue } from './stalled-queue.js';
 
@@ -166,7 +167,7 @@ export async function run(args: string[]): Promise<BenchReport> {
   const pacedLines = await runLauncher<MetricsLine>([...common, '--rate', String(pacedRate), '--duration', String(pacedSeconds)]);
   const pacedSteady = steady(pacedLines, warmup);
   const baseline = await postMessageBaseline(Math.min(5, seconds));
-  const genCost = measureGeneratorCost();
+  const sourceCost = await measureSourceCosts();
   const cores = Array.from({ length: Math.min(workers + 1, availableParallelism()) }, (_, c) => c);
   const hiccups = await measureHiccups(cores, arg(args, 'hiccup-seconds', 10));
   // The path floor where there is one (a worker on its own core), else the worst single core.
@@ -206,13 +207,7 @@ export async function run(args: string[]): Promise<BenchReport> {
       note: `${((firstSecond?.latencyUs.p99 ?? NaN) / pacedP99).toFixed(1)}x the steady p99`,
     },
     { name: 'postMessage e2e (same checks), 1 worker', unit: 'orders/s', median: baseline, runs: 1 },
-    {
-      name: 'order generator alone, one thread (ceiling per order source)',
-      unit: 'orders/s',
-      median: 1e9 / genCost.nsPerOrder,
-      runs: 5,
-      note: `${genCost.nsPerOrder.toFixed(0)} ns per order, ${genCost.eventsPerOrder.toFixed(2)} events (ticks included) per order; a source also collects decisions and sends fills`,
-    },
+    ...sourceCostResults(sourceCost.generate, sourceCost.replay),
     ...hiccups.cores.map((h) => ({
       name: `platform floor, core ${h.core}: random-arrival wait p99`,
       unit: 'us',
@@ -234,6 +229,10 @@ export async function run(args: string[]): Promise<BenchReport> {
     machine: machineInfo(),
     results,
     // Time ratio, baseline over bot4: 1 would be a paced p99 as low as the platform allows an order's path.
-    ratios: { vs_postMessage: throughputRatio(median(maxRates), baseline), vs_platform_floor_p99: timeRatio(pacedP99, floor) },
+    ratios: {
+      vs_postMessage: throughputRatio(median(maxRates), baseline),
+      vs_platform_floor_p99: timeRatio(pacedP99, floor),
+      source_replay_vs_generate: timeRatio(sourceCost.replay.nsPerOrder, sourceCost.generate.nsPerOrder),
+    },
   };
 }

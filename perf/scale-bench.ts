@@ -11,10 +11,14 @@
  * run, and the speedup of each doubling.
  * Every run must end with every order decided (lost 0, duplicates 0); GCs
  * after warm-up are shown per configuration.
+ * --source-mode replay runs every configuration with replaying sources
+ * (core/source/event-replay.ts), to see whether the sources' own cost bounds it.
  * Options: --seconds S (8) --rounds R (2) --workers LIST (1,2,4,8,11) --sources N --symbols N (120)
+ *          --source-mode generate|replay (generate)
  */
 import { availableParallelism } from 'node:os';
 import { defaultThreads } from '../core/config/thread-defaults.js';
+import { SOURCE_MODES, type SourceMode } from '../core/source/event-source.js';
 import { runLauncher } from './launcher-run.js';
 import { machineInfo, median, type BenchReport, type BenchResult } from './bench-report.js';
 
@@ -37,8 +41,8 @@ interface RunFigure {
   gcAfterFirstSecond: number;
 }
 
-async function oneRun(workers: number, sources: number, seconds: number, symbols: number): Promise<RunFigure> {
-  const lines = await runLauncher<Line>(['--rate', 'max', '--duration', String(seconds), '--workers', String(workers), '--sources', String(sources), '--symbols', String(symbols), '--wait', 'spin']);
+async function oneRun(workers: number, sources: number, seconds: number, symbols: number, sourceMode: SourceMode): Promise<RunFigure> {
+  const lines = await runLauncher<Line>(['--rate', 'max', '--duration', String(seconds), '--workers', String(workers), '--sources', String(sources), '--symbols', String(symbols), '--wait', 'spin', '--source-mode', sourceMode]);
   const summary = lines.find((l) => l.msg === 'summary');
   if (!summary || summary.lost !== 0 || summary.duplicates !== 0) throw new Error(`workers ${workers}: run did not decide every order exactly once`);
   // Whole seconds after the first, without the partial line written at shutdown.
@@ -54,6 +58,8 @@ export async function run(args: string[]): Promise<BenchReport> {
   const seconds = Number(arg(args, 'seconds', '8'));
   const rounds = Number(arg(args, 'rounds', '2'));
   const symbols = Number(arg(args, 'symbols', '120'));
+  const sourceMode = arg(args, 'source-mode', 'generate') as SourceMode;
+  if (!SOURCE_MODES.includes(sourceMode)) throw new Error(`scale bench: --source-mode accepts ${SOURCE_MODES.join('|')}, not '${sourceMode}'`);
   const cores = availableParallelism();
   const sources = Number(arg(args, 'sources', String(defaultThreads(cores).sources)));
   // Sources have cores of their own from 3 cores up (on 2, the one source shares core 0 with main).
@@ -64,7 +70,7 @@ export async function run(args: string[]): Promise<BenchReport> {
 
   const figures = new Map<number, RunFigure[]>(counts.map((w) => [w, []]));
   for (let r = 0; r < rounds; r++) {
-    for (const w of counts) figures.get(w)!.push(await oneRun(w, sources, seconds, symbols));
+    for (const w of counts) figures.get(w)!.push(await oneRun(w, sources, seconds, symbols, sourceMode));
   }
   const rate = (w: number) => median(figures.get(w)!.map((f) => f.ordersPerS));
   const base = rate(1);
@@ -73,7 +79,7 @@ export async function run(args: string[]): Promise<BenchReport> {
     const prev = i > 0 ? counts[i - 1] : undefined;
     const doubling = prev !== undefined ? ` x${(rate(w) / rate(prev)).toFixed(2)} over ${prev}` : '';
     return {
-      name: `--rate max, ${w} worker${w > 1 ? 's' : ''}, ${sources} source${sources > 1 ? 's' : ''}`,
+      name: `--rate max, ${w} worker${w > 1 ? 's' : ''}, ${sources} ${sourceMode === 'replay' ? 'replaying ' : ''}source${sources > 1 ? 's' : ''}`,
       unit: 'orders/s',
       median: rate(w),
       runs: runs.length,

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildUniverse } from '../core/instruments/universe.js';
 import { OPTION_SPECS, OptionError, helpText, optionWarnings, parseEngineOptions, type EngineOptions } from '../core/config/engine-options.js';
 
 const parse = (argv: string[], cores = 12) => parseEngineOptions(argv, cores, false) as EngineOptions;
@@ -111,6 +112,21 @@ describe('engine options', () => {
   it('refuses a burst on --rate max and --orders off without a feed', () => {
     expect(() => parse(['--rate', 'max', '--burst', '2x1/2'])).to.throw(OptionError, /^bot4: --burst needs a paced --rate/);
     expect(() => parse(['--orders', 'off'])).to.throw(OptionError, /^bot4: --orders off needs --feed/);
+  });
+
+  it('--source-mode: generate by default, or replay; a bad value and replay with a feed or a scenario are refused naming it', () => {
+    expect(parse([]).sourceMode).to.equal('generate');
+    expect(parse(['--source-mode', 'generate']).sourceMode).to.equal('generate');
+    expect(parse(['--source-mode=replay']).sourceMode).to.equal('replay');
+    expect(() => parse(['--source-mode', 'record'])).to.throw(OptionError, "bot4: invalid --source-mode 'record': accepts generate|replay");
+    const feed = ['--feed', 'ws://127.0.0.1:1/ws', '--venue', 'binance', '--subscribe', 'BTC/USDT,ETH/USDT'];
+    expect(parse(['--source-mode', 'generate', ...feed]).sourceMode).to.equal('generate');
+    expect(() => parse(['--source-mode', 'replay', ...feed])).to.throw(OptionError, /^bot4: --source-mode replay cannot be used with --feed/);
+    const instruments = buildUniverse(4, 1);
+    const market = { name: 'flat', instruments, path: { mids: Float64Array.from(instruments, (i) => i.initialPrice), symbols: 4, stepNs: 1e6 } };
+    expect((parseEngineOptions([], 2, false, market) as EngineOptions).sourceMode).to.equal('generate');
+    expect(() => parseEngineOptions(['--source-mode', 'replay'], 2, false, market)).to.throw(OptionError, /^bot4: --source-mode replay cannot be used with scenario flat/);
+    expect(helpText()).to.match(/--source-mode +how a source makes its events/);
   });
 
   it('takes -h for --help, and the help gives each option\'s accepted values', () => {

@@ -11,8 +11,11 @@ import { OrderGenerator } from '../core/generator/order-generator.js';
 import { RateSchedule } from '../core/generator/rate-schedule.js';
 import { DecisionLedger } from '../core/metrics/decision-ledger.js';
 import { DecisionCollector } from '../core/source/decision-collector.js';
+import { EventReplay } from '../core/source/event-replay.js';
+import type { EventSource } from '../core/source/event-source.js';
 import { GeneratorPump } from '../core/source/generator-pump.js';
 import { OrderSource } from '../core/source/order-source.js';
+import { PreparedEvents } from '../core/source/prepared-events.js';
 import { StandInExchange } from '../core/source/stand-in-exchange.js';
 import { FinalCollector } from '../core/source/final-collector.js';
 import { LEDGER_COUNTERS, sourceStatsView } from '../ipc/source-stats-layout.js';
@@ -53,7 +56,11 @@ export function buildEngineLoop(cfg: EngineLoopParts, clock: MonotonicClock): En
 
 export type OrderSourceParts = Omit<OrderSourceConfig, 'core' | 'doorbell' | 'warmUp' | 'logFd' | 'logLevel'>;
 
-/** An order source whose schedule starts at startNs + cfg.phaseNs. */
+/**
+ * An order source whose schedule starts at startNs + cfg.phaseNs. In replay
+ * mode its generator's events are prepared here, before the thread reports
+ * ready, and the pump and the stand-in exchange see only the replay.
+ */
 export function buildOrderSource(cfg: OrderSourceParts, startNs: number, clock: MonotonicClock): OrderSource {
   const stats = sourceStatsView(cfg.stats);
   const gen = new OrderGenerator(cfg.instruments, {
@@ -70,12 +77,15 @@ export function buildOrderSource(cfg: OrderSourceParts, startNs: number, clock: 
     clock: clock.reading,
     book: cfg.load.book,
   });
+  // The options refuse these too: replayed ticks and prices cannot follow a live feed or a path sampled by the clock.
+  if (cfg.sourceMode === 'replay' && (cfg.mids !== undefined || cfg.path !== undefined)) throw new RangeError('order source: replay needs the generator\'s own market (no feed, no scripted path)');
+  const events: EventSource = cfg.sourceMode === 'replay' ? new EventReplay(new PreparedEvents(gen, cfg.clientIdStride, cfg.replayEvents)) : gen;
   const ledger = new DecisionLedger(cfg.ledgerWindow, stats.f64.subarray(LEDGER_COUNTERS.from, LEDGER_COUNTERS.to), stats.byReason);
   const dispatcher = new Dispatcher(cfg.links.map((l) => l.toWorker), cfg.instruments.length, cfg.wait, cfg.links.map((l) => l.workerDoorbell));
-  const venue = cfg.standIn === false ? null : new StandInExchange(dispatcher, gen.mids, new BreakerRegistry(cfg.breakerBoard, clock).breakers, clock);
+  const venue = cfg.standIn === false ? null : new StandInExchange(dispatcher, events.mids, new BreakerRegistry(cfg.breakerBoard, clock).breakers, clock);
   const collector = new DecisionCollector(cfg.links.map((l) => l.fromWorker), cfg.wait, ledger, dispatcher, venue, clock, stats);
   const schedule = new RateSchedule(cfg.rate, startNs + cfg.phaseNs, cfg.burst);
-  const pump = new GeneratorPump(gen, schedule, dispatcher, collector, ledger, clock, cfg.backpressureNs, cfg.wait, startNs + cfg.phaseNs);
+  const pump = new GeneratorPump(events, schedule, dispatcher, collector, ledger, clock, cfg.backpressureNs, cfg.wait, startNs + cfg.phaseNs);
   const finals = cfg.finals ? new FinalCollector(cfg.finals, stats, clock) : null;
   return new OrderSource(cfg.sourceId, pump, collector, dispatcher, ledger, venue, stats, clock.reading, finals);
 }

@@ -44,6 +44,8 @@ const WARM_UP_MIN_NS = 1.2e9;
 const WARM_ROUNDS = 2;
 /** Longest fixed rate-limit window in the scratch limiters. */
 const WARM_WINDOW_NS = 5e6;
+/** Replay mode: short laps, so a lap's turn and its mirrored half run many times before traffic. */
+const WARM_REPLAY_EVENTS = 1 << 12;
 /** Warm-up passes between two control frames from the mini main. */
 const CONTROL_EVERY = 512;
 
@@ -136,6 +138,8 @@ function round(spec: WarmUpSpec, risk: RiskBuffers, clock: MonotonicClock, order
         breakerBoard: risk.board,
         ledgerWindow: 1 << 16,
         wait: 'spin',
+        sourceMode: spec.sourceMode,
+        replayEvents: WARM_REPLAY_EVENTS,
       },
       clock.nowNs(),
       clock,

@@ -4,6 +4,7 @@ import type { BurstPattern } from '../core/generator/rate-schedule.js';
 import type { ScriptedPath } from '../core/generator/scripted-path.js';
 import type { WaitStrategyName } from '../ipc/wait-strategy.js';
 import type { TimeInForce } from '../core/config/exchange-options.js';
+import type { SourceMode } from '../core/source/event-source.js';
 
 /** One pair of rings between a producer thread and a worker: frames in, answers back. */
 export interface LinkBuffers {
@@ -34,6 +35,8 @@ export interface WarmUpSpec {
   returnsWindow?: number;
   /** The run's scripted path, if any: warm-up samples it too, so that branch is optimised before traffic. */
   path?: ScriptedPath;
+  /** The run's --source-mode: warm-up's source runs the same path the real ones will (default generate). */
+  sourceMode?: SourceMode;
 }
 
 export interface LoadMix {
@@ -141,4 +144,8 @@ export interface OrderSourceConfig extends ThreadConfig {
   finals?: SharedArrayBuffer;
   /** The exactly-once ledger's window (core/dispatch/in-flight.ts). */
   ledgerWindow: number;
+  /** --source-mode: generate every event, or replay events prepared at build (default generate). */
+  sourceMode?: SourceMode;
+  /** Replay: events prepared per lap (default REPLAY_EVENTS; tests take short laps). */
+  replayEvents?: number;
 }

@@ -14,6 +14,7 @@ import { LimitsConfigError, checkLimitSymbols, readLimitsConfig, symbolLimitRows
 import { usableLiveOrders } from '../risk/live-order-set.js';
 import { MAX_RING_SLOTS } from '../../ipc/spsc-ring.js';
 import { WAIT_STRATEGIES, type WaitStrategyName } from '../../ipc/wait-strategy.js';
+import { SOURCE_MODES, type SourceMode } from '../source/event-source.js';
 import type { BurstPattern } from '../generator/rate-schedule.js';
 import { DEFAULT_LOAD, reservedSymbols } from '../generator/order-generator.js';
 import { defaultCores, defaultThreads } from './thread-defaults.js';
@@ -90,6 +91,7 @@ export const OPTION_SPECS = {
   workers: { schema: int(1, MAX_THREADS), accepts: `an integer from 1 to ${MAX_THREADS}; workers + sources at most ${MAX_THREADS_PER_CORE} per core`, help: 'risk worker threads (default: min(11, cores - 1 - sources), at least 1)' },
   cores: { schema: coreList, accepts: 'a core list such as 1,2,3 or 1-11', help: 'core of each worker, in order (default: the cores after the sources\')' },
   sources: { schema: int(1, 64), accepts: 'an integer from 1 to 64, at most the tradable symbols', help: 'order source threads running the generator (default: one per 4 spare cores rounded up, 1 to 4)' },
+  'source-mode': { schema: z.enum(SOURCE_MODES), accepts: SOURCE_MODES.join('|'), help: "how a source makes its events: run the generator for each (generate), or replay the generator's events prepared before the run, with fresh ids and send times (replay; not with --feed or a scenario) (default generate)" },
   'source-cores': { schema: coreList, accepts: 'a core list such as 1,2 or 1-3', help: 'core of each order source (default: 1, 2, ...; core 0 on a 2-core machine)' },
   rate: { schema: rate, accepts: "orders per second (1 to 1e9) or 'max'", help: "orders/s from the generator, or 'max' (as fast as the rings accept) (default 200000; 1000 with --exchange sim|URL)" },
   duration: { schema: num(0, 1e7), accepts: 'seconds >= 0 (0 = until SIGINT/SIGTERM)', help: 'run time in seconds; 0 runs until SIGINT/SIGTERM (default 0)' },
@@ -134,6 +136,8 @@ export interface EngineOptions {
   sources: number;
   /** Core of each source (length = sources). */
   sourceCores: number[];
+  /** How a source makes its events (core/source/event-source.ts). */
+  sourceMode: SourceMode;
   rate: number;
   duration: number;
   symbols: number;
@@ -275,6 +279,9 @@ export function parseEngineOptions(argv: readonly string[], machineCores: number
   const burst = get('burst') as BurstPattern | undefined;
   // A burst multiplies a paced rate; 'max' is already as fast as the rings take, so it would be ignored.
   if (burst && !Number.isFinite(rate)) throw new OptionError(`bot4: --burst needs a paced --rate (orders per second), not 'max'`);
+  const sourceMode = (get('source-mode') as SourceMode | undefined) ?? 'generate';
+  // A replay repeats the generator's own market: it cannot follow a live feed or a scenario's path in time.
+  if (sourceMode === 'replay' && (feed || scripted)) throw new OptionError(`bot4: --source-mode replay cannot be used with ${feed ? '--feed' : `scenario ${scripted?.name}`}: it replays the generator's own market`);
   // No orders and no feed: no thread would have anything to do, and the run would "succeed" with nothing decided.
   if (!orders && !feed) throw new OptionError(`bot4: --orders off needs --feed: without orders or a feed there is nothing to run`);
   // The engine's symbol names (assembly.ts builds the same universe; its names do not depend on the seed).
@@ -287,6 +294,7 @@ export function parseEngineOptions(argv: readonly string[], machineCores: number
     cores,
     sources,
     sourceCores,
+    sourceMode,
     rate,
     duration: (get('duration') as number | undefined) ?? 0,
     symbols,

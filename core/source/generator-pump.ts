@@ -9,16 +9,21 @@
  * waits up to the backpressure bound (draining decisions meanwhile) and is
  * then rejected with BACKPRESSURE; a generated tick that finds it full is
  * conflated (the dispatcher keeps the newest per symbol).
+ * What it pumps is an EventSource: the generator itself (--source-mode
+ * generate) or the replay of events it prepared before the run (replay).
+ * One pump behind a tiny interface rather than a sibling class, so pacing,
+ * backpressure and conflation cannot drift apart between the modes; a source
+ * thread builds only one kind, so its call sites stay monomorphic.
  */
 import { MarketTick, NewOrder, FRAME_BYTES, FrameKind } from '../../ipc/frame-layout.js';
 import type { WaitStrategyName } from '../../ipc/wait-strategy.js';
 import type { MonotonicClock } from '../clock/monotonic-clock.js';
 import type { Dispatcher } from '../dispatch/dispatcher.js';
-import type { OrderGenerator } from '../generator/order-generator.js';
 import type { RateSchedule } from '../generator/rate-schedule.js';
 import type { DecisionLedger } from '../metrics/decision-ledger.js';
 import { Reason } from '../risk/reject-reason.js';
 import type { DecisionCollector } from './decision-collector.js';
+import type { EventSource } from './event-source.js';
 
 /** Most events one pump writes before the source attends to its decisions. */
 const EVENTS_PER_PUMP = 1024;
@@ -36,7 +41,7 @@ export class GeneratorPump {
   private readonly scratchF64 = new Float64Array(this.scratch);
 
   constructor(
-    private readonly gen: OrderGenerator,
+    private readonly gen: EventSource,
     private readonly schedule: RateSchedule,
     private readonly dispatcher: Dispatcher,
     private readonly collector: DecisionCollector,

@@ -188,6 +188,8 @@ describe('launcher (taskset.sh)', function () {
     [['--workers', '256', '--sources', '1'], '--workers'],
     [['--rate', 'max', '--burst', '2x1/2'], '--burst'],
     [['--orders', 'off'], '--orders'],
+    [['--source-mode', 'replayed'], '--source-mode'],
+    [['--source-mode', 'replay', '--feed', 'ws://127.0.0.1:1/ws', '--venue', 'binance', '--subscribe', 'BTC/USDT,ETH/USDT'], '--source-mode'],
   ];
   for (const [args, option] of bad) {
     it(`exits 2 naming ${option} for ${args.join(' ')}`, () => {
