@@ -99,6 +99,7 @@ export class VenueLink {
       const up = await once<{ port: number; apiKey: string; secretKey: string }>(link.sim, 'listening', 30_000);
       cfg.keys = { BOT4_API_KEY: up.apiKey, BOT4_API_SECRET: up.secretKey };
       cfg.url = `ws://127.0.0.1:${up.port}/ws-api/v3`;
+      cfg.reconciled = true;
     }
     link.gateway = new Worker(GATEWAY_ENTRY, { workerData: cfg });
     link.gateway.on('error', (e) => onFatal(`gateway: ${e.message}`));

@@ -4,6 +4,7 @@ import { OrderType, Side } from '../ipc/frame-layout.js';
 import { ExecType, VenueStatus } from '../core/gateway/message-decoder.js';
 import { OrderState, canTransition, isFinal } from '../core/gateway/order-state.js';
 import { OrderRecord, OrderTracker, newCounters } from '../core/gateway/order-tracker.js';
+import { SettledOrders } from '../core/gateway/settled-orders.js';
 import { Ed25519Signer } from '../core/gateway/request-signer.js';
 import { Harness } from './fixtures/gateway-harness.js';
 
@@ -46,6 +47,35 @@ describe('gateway order state machine', () => {
     expect(t.live.size).to.equal(0);
     expect(t.counters).to.deep.include({ canceled: 1, filled: 0, lateReports: 3 });
   });
+
+  for (const archive of [true, false]) {
+    it(`keeps the last N final orders whole, and ${archive ? 'archives' : 'drops'} the older ones: memory stays bounded`, () => {
+      const t = new OrderTracker({ execution: () => {}, final: () => {} }, newCounters(), 3, archive ? new SettledOrders() : null);
+      const recs: OrderRecord[] = [];
+      for (let id = 1; id <= 5000; id++) {
+        const rec = new OrderRecord(id, 0, Side.Buy, OrderType.Limit, '100.00', '1.0', 0);
+        rec.sends = 1;
+        t.add(rec);
+        recs.push(rec);
+        if (id % 2 === 0) t.report(rec, VenueStatus.FILLED, 1, 100, ExecType.TRADE, id, 1, 100);
+        else t.report(rec, VenueStatus.EXPIRED, 0, 0, ExecType.NONE, -1, 0, 0);
+      }
+      const open = new OrderRecord(5001, 0, Side.Sell, OrderType.Limit, '100.00', '1.0', 0);
+      t.add(open);
+      expect([...t.orders.keys()]).to.deep.equal([4998, 4999, 5000, 5001]); // the live one and the last 3 final
+      expect(t.evicted).to.equal(4997);
+      expect(t.get(10)).to.equal(undefined); // a late report for it is a foreign one now
+      const all = [...t.all()].map((o) => [o.clientId, o.state, o.cumQty, o.sends, o.known]);
+      if (archive) {
+        expect(all).to.have.length(5001);
+        expect(all[0]).to.deep.equal([1, S.EXPIRED, 0, 1, true]);
+        expect(all[1]).to.deep.equal([2, S.FILLED, 1, 1, true]);
+        expect(all.slice(-2)).to.deep.equal([[5000, S.FILLED, 1, 1, true], [5001, S.SUBMITTED, 0, 0, false]]);
+      } else {
+        expect(all.map(([id]) => id)).to.deep.equal([4998, 4999, 5000, 5001]);
+      }
+    });
+  }
 
   it('counts fills from the cumulative quantity, once, whichever way they arrive', () => {
     const { t, rec, execs, finals } = tracker();

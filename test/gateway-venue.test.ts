@@ -17,7 +17,7 @@ import { VENUE_NAMES } from '../core/venue/venue.js';
 import { NetworkModel } from '../sim/network/network-model.js';
 import { DOC_API_KEY, DOC_SECRET, ED_API_KEY, ED_PRIVATE, makeVenue } from './fixtures/exchange-venue.js';
 
-function rig(signer: RequestSigner, profile = 'perfect', onVenueOutcome: (ok: boolean) => void = () => {}) {
+function rig(signer: RequestSigner, profile = 'perfect', onVenueOutcome: (ok: boolean) => void = () => {}, retainFinalOrders?: number) {
   const t = makeVenue();
   t.venue.start();
   const model = new NetworkModel(t.clock, { profile, seed: 3 });
@@ -26,7 +26,7 @@ function rig(signer: RequestSigner, profile = 'perfect', onVenueOutcome: (ok: bo
   const finals: [number, number, number][] = [];
   const fills = new Map<number, number>();
   const gw = new Gateway(
-    { symbols: [{ venueSymbol: btc.symbol, tickSize: btc.tickSize, lotStep: btc.stepSize }], auditIntervalMs: 5000, maxQueueAgeMs: 600_000 },
+    { symbols: [{ venueSymbol: btc.symbol, tickSize: btc.tickSize, lotStep: btc.stepSize }], auditIntervalMs: 5000, maxQueueAgeMs: 600_000, retainFinalOrders },
     signer,
     t.clock,
     () => new MemoryLink(t.clock, model, t.venue),
@@ -68,6 +68,23 @@ describe('gateway against the exchange simulator', () => {
       r.t.venue.stop();
     });
   }
+
+  it('reconciles every order with the venue although only the last few final ones are kept whole (the rest archived)', () => {
+    const r = rig(new HmacSigner(DOC_API_KEY, DOC_SECRET), 'perfect', () => {}, 4);
+    r.gw.start();
+    r.t.clock.advance(500);
+    for (let id = 1; id <= 30; id++) {
+      r.gw.submit(id, 0, id % 2 ? Side.Buy : Side.Sell, OrderType.Limit, r.btc.price * (id % 2 ? 1.01 : 0.99), 0.01);
+      r.t.clock.advance(50);
+    }
+    r.t.clock.advance(1000);
+    expect(r.finals).to.have.length(30);
+    expect(r.gw.tracker.orders.size).to.equal(4);
+    expect(r.gw.stats()).to.deep.include({ kept: 4, evicted: 26 });
+    expect(r.report()).to.deep.include({ ok: true, matched: 30, gatewayOrders: 30 });
+    r.gw.stop();
+    r.t.venue.stop();
+  });
 
   it('cancelAll at a stop: every resting order is cancelled, and each order submitted after it once the venue has it', () => {
     const r = rig(new HmacSigner(DOC_API_KEY, DOC_SECRET));

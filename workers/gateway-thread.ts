@@ -74,6 +74,8 @@ const gateway = new Gateway(
     ordersPerWindow: cfg.ordersPerWindow,
     orderWindowMs: cfg.orderWindowMs,
     timeInForce: cfg.tif,
+    // Without a reconciliation at the end (a real venue), finished orders leave memory for good.
+    archiveSettled: cfg.reconciled === true,
   },
   loadApiKeys(cfg.keys),
   scheduler,

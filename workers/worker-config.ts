@@ -102,6 +102,8 @@ export interface GatewayConfig {
   instruments: Instrument[];
   /** The venue's WebSocket API URL; set by main once the venue is known (the simulator's port). */
   url: string;
+  /** The run ends with a reconciliation against the venue's full order list (the simulator): the gateway archives settled orders for it. */
+  reconciled?: boolean;
   tif: TimeInForce;
   /** Key material as the gateway reads it (core/gateway/api-keys.ts: BOT4_API_KEY... variables); never logged. */
   keys: Record<string, string | undefined>;

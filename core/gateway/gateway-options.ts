@@ -52,6 +52,10 @@ export const GatewayOptions = z.strictObject({
   auditIntervalMs: z.number().min(0).default(10_000),
   /** The same, when the venue refused the user data stream (no executionReports: fills of resting orders are learnt here). 0: never. */
   pollIntervalMs: z.number().min(0).default(2000),
+  /** Final orders kept whole (a late report finds its order); older ones leave memory (order-tracker.ts). */
+  retainFinalOrders: z.number().int().min(1).default(65_536),
+  /** Keep a ~20-byte row of every order that left memory, for reconcileReport() at the end (the simulator); off: memory stays bounded. */
+  archiveSettled: z.boolean().default(true),
   /** Seeds the reconnect and query jitter (reproducible runs on a simulated clock). */
   seed: z.number().int().default(1),
 });

@@ -26,6 +26,7 @@ import { OrderState, isFinal } from './order-state.js';
 import { OrderFormat } from './order-format.js';
 import { OrderSender } from './order-sender.js';
 import { type GatewayCounters, OrderRecord, OrderTracker, newCounters } from './order-tracker.js';
+import { SettledOrders } from './settled-orders.js';
 import { RateBudget } from './rate-budget.js';
 import { type ReconcileReport, type VenueOrderView, reconcileReport } from './reconcile-report.js';
 import { ERR_CANCEL_REJECTED, ERR_NO_SUCH_ORDER, GatewayReason, duplicateRefused, outcomeUnknown, rateRefused } from './outcomes.js';
@@ -77,7 +78,12 @@ export class Gateway {
     this.budget = new RateBudget({ ordersPerWindow: o.ordersPerWindow, windowMs: o.orderWindowMs, default429Ms: o.default429Ms, default418Ms: o.default418Ms });
     this.format = new OrderFormat(o.symbols);
     this.encoder = new RequestEncoder(signer, o.clientIdPrefix, o.recvWindowMs, o.timeInForce);
-    this.tracker = new OrderTracker({ ack: cb.onAck, execution: cb.onExecution, final: cb.onFinal }, this.counters);
+    this.tracker = new OrderTracker(
+      { ack: cb.onAck, execution: cb.onExecution, final: cb.onFinal },
+      this.counters,
+      this.options.retainFinalOrders,
+      this.options.archiveSettled ? new SettledOrders() : null,
+    );
     this.reconciler = new Reconciler({
       tracker: this.tracker,
       query: (rec) => this.sender.sendQuery(rec),
@@ -170,11 +176,13 @@ export class Gateway {
   }
 
   /** Counters for the summary, with the session's and the reconciliation's. */
-  stats(): GatewayCounters & { live: number; queued: number; connectFailures: number; malformed: number; lateResponses: number; reconcileRounds: number; orphans: number } {
+  stats(): GatewayCounters & { live: number; kept: number; evicted: number; queued: number; connectFailures: number; malformed: number; lateResponses: number; reconcileRounds: number; orphans: number } {
     const s = this.session;
     return {
       ...this.counters,
       live: this.tracker.live.size,
+      kept: this.tracker.orders.size,
+      evicted: this.tracker.evicted,
       queued: this.sender.places.size + this.sender.control.size,
       connectFailures: s.connectFailures,
       malformed: s.malformed,
@@ -186,7 +194,7 @@ export class Gateway {
 
   /** The gateway's view against the venue's list of orders (the summary's check: none lost, none twice). */
   reconcileReport(venueOrders: readonly VenueOrderView[]): ReconcileReport {
-    return reconcileReport(this.tracker.orders.values(), venueOrders, this.options.clientIdPrefix);
+    return reconcileReport(this.tracker.all(), venueOrders, this.options.clientIdPrefix);
   }
 
   // ---- answers ----

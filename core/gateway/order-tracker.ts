@@ -13,9 +13,13 @@
  * - A final state is entered once: later reports for a finished order change
  *   nothing (counted in `lateReports`).
  * - Executions go out before the order's final state.
+ * - Memory stays bounded: the last `retain` final orders are kept whole (a
+ *   late report finds its order and changes nothing); older ones are dropped,
+ *   or, with an archive, kept as one compact row for the reconciliation.
  */
 import { OrderState, canTransition, isFinal } from './order-state.js';
 import { ExecType, VenueStatus } from './message-decoder.js';
+import { SettledOrders, type ReconciledOrder } from './settled-orders.js';
 
 const TRADE_IDS = 16;
 /** Quantities closer than this are equal (venue quantities have at most 8 decimals). */
@@ -137,15 +141,30 @@ function stateOf(v: number): OrderState | -1 {
 }
 
 export class OrderTracker {
-  /** Every order given to the gateway, finished ones included (the summary's reconciliation reads them). */
+  /** Every live order and the last `retain` final ones, by client id. */
   readonly orders = new Map<number, OrderRecord>();
   /** Orders not yet in a final state. */
   readonly live = new Set<OrderRecord>();
+  /** Final orders in the order they ended, from endedHead on: the next to leave `orders` first. */
+  private readonly ended: OrderRecord[] = [];
+  private endedHead = 0;
+  /** Final orders no longer kept whole (dropped, or archived). */
+  evicted = 0;
 
   constructor(
     private readonly ev: TrackerEvents,
     readonly counters: GatewayCounters,
+    /** Final orders kept whole at most. */
+    private readonly retain = Infinity,
+    /** Where orders go when they leave `orders` (the end-of-run reconciliation), or null: dropped. */
+    readonly settled: SettledOrders | null = null,
   ) {}
+
+  /** Every order the gateway was given and still accounts for: the archive's, then those kept whole. */
+  *all(): IterableIterator<ReconciledOrder> {
+    if (this.settled !== null) yield* this.settled;
+    yield* this.orders.values();
+  }
 
   get(clientId: number): OrderRecord | undefined {
     return this.orders.get(clientId);
@@ -179,7 +198,23 @@ export class OrderTracker {
     else if (to === OrderState.REJECTED) c.rejected++;
     else c.expired++;
     this.ev.final(rec.clientId, to, reason);
+    if (this.retain !== Infinity) {
+      this.ended.push(rec);
+      if (this.ended.length - this.endedHead > this.retain) this.evictOldest();
+    }
     return true;
+  }
+
+  private evictOldest(): void {
+    const rec = this.ended[this.endedHead++];
+    this.orders.delete(rec.clientId);
+    this.settled?.add(rec);
+    this.evicted++;
+    // Compacted now and then, not per eviction: the list's front is dead weight until then.
+    if (this.endedHead >= 4096 && this.endedHead * 2 >= this.ended.length) {
+      this.ended.splice(0, this.endedHead);
+      this.endedHead = 0;
+    }
   }
 
   /**

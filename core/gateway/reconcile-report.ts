@@ -12,7 +12,7 @@
  * `ok` when every list is empty.
  */
 import { ORDER_STATE_NAMES, OrderState, isFinal } from './order-state.js';
-import type { OrderRecord } from './order-tracker.js';
+import type { ReconciledOrder } from './settled-orders.js';
 
 export interface VenueOrderView {
   clientOrderId: string;
@@ -43,7 +43,7 @@ const FINAL_AT_VENUE: Record<string, OrderState> = {
   EXPIRED_IN_MATCH: OrderState.EXPIRED,
 };
 
-export function reconcileReport(records: Iterable<OrderRecord>, venue: readonly VenueOrderView[], clientIdPrefix: string, qtyEps = 1e-9): ReconcileReport {
+export function reconcileReport(records: Iterable<ReconciledOrder>, venue: readonly VenueOrderView[], clientIdPrefix: string, qtyEps = 1e-9): ReconcileReport {
   const r: ReconcileReport = {
     gatewayOrders: 0,
     venueOrders: 0,
