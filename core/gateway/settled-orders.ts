@@ -1,9 +1,10 @@
 /**
  * Orders the gateway has finished with and no longer keeps whole
  * (order-tracker.ts keeps the last `retainFinalOrders` final ones whole, for
- * late reports): one compact row each, about 20 bytes instead of the ~500 of
- * a whole record (525 measured), kept only for the end-of-run reconciliation against the
- * venue's list (reconcile-report.ts). Growing columns, doubled when full.
+ * late reports): one compact row each, about 20 bytes instead of the 525
+ * measured for a whole record, kept only for the end-of-run reconciliation
+ * against the venue's list (reconcile-report.ts). Growing columns, doubled
+ * when full.
  */
 import type { OrderState } from './order-state.js';
 
