@@ -93,6 +93,14 @@ describe('order path to the exchange (--exchange sim)', function () {
     expect(r.summary!.sources[0].finals).to.deep.equal({ FILLED: x.filled, CANCELED: x.canceled, REJECTED: x.rejected, EXPIRED: x.expired });
   });
 
+  it('replaying sources (--source-mode replay): the same order path, every accepted order at the venue once', () => {
+    const r = run(['--source-mode', 'replay', '--rate', '2000']);
+    expect(r.status, r.stderr).to.equal(0);
+    const x = expectReconciled(r.summary!);
+    expect(x.received).to.be.greaterThan(2000);
+    expect(r.summary!.sources[0].finals).to.deep.equal({ FILLED: x.filled, CANCELED: x.canceled, REJECTED: x.rejected, EXPIRED: x.expired });
+  });
+
   it('over the Poor network profile (jitter, loss, bursts): still none lost, none twice', () => {
     const r = run(['--exchange-profile', 'poor', '--rate', '100']);
     expect(r.status, r.stderr).to.equal(0);
