@@ -24,15 +24,13 @@ describe('warm-up', function () {
     Object.values(risk).forEach((sab, i) => expect(Buffer.from(new Uint8Array(sab)).equals(before[i]), Object.keys(risk)[i]).to.equal(true));
   });
 
-  for (const [mode, functions] of [['generate', 4], ['replay', 6]] as const) {
-    it(`leaves the hot loops optimised (--source-mode ${mode}): its own ending (stop, drain, Shutdown) does not deoptimise them before traffic`, () => {
+  for (const mode of ['generate', 'replay'] as const) {
+    it(`leaves the threads' loop optimised (--source-mode ${mode}): its own ending (stop, drain, Shutdown) does not deoptimise it before traffic`, () => {
       // A process of its own: natives syntax, and the V8 flags taskset.sh starts the engine with.
       const fixture = fileURLToPath(new URL('./fixtures/warm-up-opt-status.js', import.meta.url));
       const run = spawnSync(process.execPath, ['--no-memory-reducer', '--no-use-osr', '--allow-natives-syntax', fixture, mode], { encoding: 'utf8', timeout: 25_000 });
       expect(run.status, run.stderr).to.equal(0);
-      const optimised = JSON.parse(run.stdout) as Record<string, boolean>;
-      expect(optimised).to.deep.equal(Object.fromEntries(Object.keys(optimised).map((k) => [k, true])));
-      expect(Object.keys(optimised)).to.have.length(functions);
+      expect(JSON.parse(run.stdout)).to.deep.equal({ 'AgentRunner.runSlice': true });
     });
   }
 
