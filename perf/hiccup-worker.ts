@@ -12,7 +12,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { pinThreadToCore } from '../core/affinity/cpu-affinity.js';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
 import { HISTOGRAM_BUCKETS, bucketIndex } from '../ipc/latency-histogram.js';
-import { readSchedStat } from '../core/metrics/sched-stat.js';
+import { readSchedStat, schedShare } from '../core/metrics/sched-stat.js';
 
 /** Gaps listed: shorter ones are the loop itself (a read is ~100 ns), far too frequent to list, and add little to a 10 µs target. */
 const LISTED_GAP_NS = 2000;
@@ -74,8 +74,6 @@ const reply: HiccupReply = {
   listed: kept,
   dropped,
   listedUntilNs: dropped ? t[4] : t[1],
-  sched: schedBefore && schedAfter
-    ? { waitPct: (100 * (schedAfter.waitNs - schedBefore.waitNs)) / spanNs, preemptedPerS: ((schedAfter.preempted - schedBefore.preempted) * 1e9) / spanNs }
-    : null,
+  sched: schedBefore && schedAfter ? schedShare(schedBefore, schedAfter, spanNs) : null,
 };
 parentPort!.postMessage(reply, [gaps.buffer, kept.buffer]);

@@ -34,3 +34,8 @@ export function readSchedStat(tid: number, procRoot = '/proc/self/task'): SchedS
     return null;
   }
 }
+
+/** Between two readings `ns` apart: the share of the time spent waiting for the core (%), and preemptions per second. */
+export function schedShare(a: SchedSample, b: SchedSample, ns: number): { waitPct: number; preemptedPerS: number } {
+  return { waitPct: (100 * (b.waitNs - a.waitNs)) / ns, preemptedPerS: ((b.preempted - a.preempted) * 1e9) / ns };
+}

@@ -5,7 +5,7 @@
  * comes from its stats block (ThreadStat.tid, written when it pins itself),
  * so a restarted worker (a new thread) starts a fresh baseline.
  */
-import { readSchedStat, type SchedSample } from '../../core/metrics/sched-stat.js';
+import { readSchedStat, schedShare, type SchedSample } from '../../core/metrics/sched-stat.js';
 import { ThreadStat } from '../../ipc/thread-stats-layout.js';
 
 export interface SchedFigures {
@@ -74,7 +74,8 @@ class ThreadSched {
 function figures(a: Reading, b: Reading): SchedFigures | null {
   const ns = b.atNs - a.atNs;
   if (!(ns > 0)) return null;
-  return { waitPct: round((100 * (b.sample.waitNs - a.sample.waitNs)) / ns, 2), preemptedPerS: round(((b.sample.preempted - a.sample.preempted) * 1e9) / ns, 1) };
+  const f = schedShare(a.sample, b.sample, ns);
+  return { waitPct: round(f.waitPct, 2), preemptedPerS: round(f.preemptedPerS, 1) };
 }
 
 function worst(f: Array<SchedFigures | null>): SchedFigures | null {
