@@ -26,6 +26,7 @@ import { RateLimiters } from '../core/limits/rate-limiter.js';
 import { FeedClient } from '../core/feed/feed-client.js';
 import type { Logger } from '../core/logging/logger.js';
 import { GcMeter } from '../core/metrics/gc-meter.js';
+import { collectWarmUpGarbage } from '../core/metrics/warm-up-collection.js';
 import { Doorbell } from '../ipc/doorbell.js';
 import { ControlOp, FINAL_STATE_NAMES } from '../ipc/frame-layout.js';
 import { SOURCE_START_NS, SourceCommand, SourceStat, sourceStatsView } from '../ipc/source-stats-layout.js';
@@ -238,7 +239,7 @@ export async function startEngine(opts: EngineOptions, log: Logger): Promise<Eng
     ms: Math.round((clock.nowNs() - warmStart) / 1e6), orders: workerViews[0]?.f64[WorkerStat.warmupOrders] ?? 0,
     workersMs: workerViews.map((v) => threadWarmUp(v.f64)), sourcesMs: sourceViews.map((v) => threadWarmUp(v.f64)),
   }, 'threads warm: synthetic orders run through the order path on scratch state');
-
+  collectWarmUpGarbage();
 
   // Everything main does after go is cheap: on a 2-core machine a source shares its core.
   const startNs = clock.nowNs() + START_SLACK_NS;

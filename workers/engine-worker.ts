@@ -11,6 +11,7 @@ import { workerData } from 'node:worker_threads';
 import { AgentRunner } from '../core/agent/agent-runner.js';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
 import { createLogger } from '../core/logging/logger.js';
+import { collectWarmUpGarbage } from '../core/metrics/warm-up-collection.js';
 import { Doorbell } from '../ipc/doorbell.js';
 import { ThreadState } from '../ipc/thread-stats-layout.js';
 import { IdleStrategy } from '../ipc/wait-strategy.js';
@@ -38,6 +39,7 @@ stats.f64[WorkerStat.warmupOrders] = warm.orders;
 
 const loop = buildEngineLoop(cfg, clock);
 const runner = new AgentRunner(loop, new IdleStrategy(cfg.wait, new Doorbell(cfg.doorbell), MAX_SLEEP_MS), clock, () => loop.done);
+collectWarmUpGarbage();
 house.startGcCount();
 house.setState(ThreadState.Running);
 house.run(runner);

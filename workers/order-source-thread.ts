@@ -11,6 +11,7 @@ import { workerData } from 'node:worker_threads';
 import { AgentRunner } from '../core/agent/agent-runner.js';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
 import { createLogger } from '../core/logging/logger.js';
+import { collectWarmUpGarbage } from '../core/metrics/warm-up-collection.js';
 import { Doorbell } from '../ipc/doorbell.js';
 import { SOURCE_START_NS, SourceCommand, SourceStat, sourceStatsView } from '../ipc/source-stats-layout.js';
 import { ThreadState } from '../ipc/thread-stats-layout.js';
@@ -38,6 +39,7 @@ stats.f64[SourceStat.warmupOrders] = warm.orders;
 // Everything is built before Ready: after go, the first order is due within milliseconds.
 const source = buildOrderSource(cfg, 0, clock);
 const runner = new AgentRunner(source, new IdleStrategy(cfg.wait, new Doorbell(cfg.doorbell), MAX_SLEEP_MS), clock, () => source.done);
+collectWarmUpGarbage();
 house.setState(ThreadState.Ready);
 
 // Main stores startNs, then go = 1 (seq-cst) and notifies: startNs is visible once go reads 1.

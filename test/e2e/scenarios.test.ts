@@ -27,7 +27,7 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 const script = `${root}dist/scripts/scenario.js`;
 
 function scenario(args: string[]): { code: number | null; report?: ScenarioReport; stdout: string; stderr: string } {
-  const r = spawnSync('node', ['--no-memory-reducer', '--no-use-osr', script, ...args], { cwd: root, encoding: 'utf8', timeout: 45_000 });
+  const r = spawnSync('node', ['--no-memory-reducer', '--no-use-osr', '--expose-gc', script, ...args], { cwd: root, encoding: 'utf8', timeout: 45_000 });
   const line = r.stdout.split('\n').find((l) => l.startsWith('{"scenario"'));
   return { code: r.status, report: line ? (JSON.parse(line) as ScenarioReport) : undefined, stdout: r.stdout, stderr: r.stderr };
 }
