@@ -7,9 +7,13 @@
  * rings and statistics blocks of its own, so the real positions, exposure,
  * limiters, breakers, ledgers and metrics are never touched. Half of the
  * orders go at `max` (full rings, batches), half paced (one order per pump,
- * publish per order), so both paths are warm; a miniature main sends control
- * frames down link 0, as main does; source and worker run through agent
- * runners, as on their threads.
+ * publish per order), so both paths are warm; between the two, the scratch
+ * state goes through the rare outcomes of warm-up-weather.ts (every reject
+ * reason traffic may reach only later: a position limit, the kill switch, an
+ * open breaker, ...); a miniature main sends control frames down link 0, as
+ * main does; source and worker run through agent runners, as on their
+ * threads. With the correlation engine on, the worker has the VaR check, on a
+ * scratch covariance published now and then, as the pool does.
  * Every thread on the order path calls it before it reports Ready; it
  * allocates (scratch buffers, objects) but only before traffic.
  */
@@ -20,6 +24,7 @@ import { Dispatcher } from '../core/dispatch/dispatcher.js';
 import { ControlOp } from '../ipc/frame-layout.js';
 import { RingConsumer, createRingBuffer } from '../ipc/spsc-ring.js';
 import { createReturnsWindow } from '../ipc/returns-window-layout.js';
+import { CovariancePublisher, createCovarianceMatrix } from '../ipc/covariance-layout.js';
 import { IdleStrategy } from '../ipc/wait-strategy.js';
 import { createDoorbell } from '../ipc/doorbell.js';
 import { createSourceStats, SourceCommand, SourceStat, sourceStatsView } from '../ipc/source-stats-layout.js';
@@ -28,6 +33,7 @@ import { createPositionBoard } from '../core/risk/position-board.js';
 import type { RiskBuffers } from '../core/risk/pre-trade-checks.js';
 import { shortenWindows } from '../core/limits/rate-limiter.js';
 import { buildEngineLoop, buildOrderSource } from './thread-parts.js';
+import { RiskWeather } from './warm-up-weather.js';
 import type { LinkBuffers, WarmUpSpec } from './worker-config.js';
 
 const WARM_RING_SLOTS = 4096;
@@ -48,6 +54,10 @@ const WARM_WINDOW_NS = 5e6;
 const WARM_REPLAY_EVENTS = 1 << 12;
 /** Warm-up passes between two control frames from the mini main. */
 const CONTROL_EVERY = 512;
+/** Orders the source sends under each rare outcome (warm-up-weather.ts). */
+const WEATHER_ORDERS = 1024;
+/** Risk workers the warm-up's VaR check assumes: half the symbols are another worker's, read from the position board. */
+const WARM_VAR_WORKERS = 2;
 
 function copyOf(sab: SharedArrayBuffer): SharedArrayBuffer {
   const copy = new SharedArrayBuffer(sab.byteLength);
@@ -62,6 +72,8 @@ function scratchRisk(risk: RiskBuffers): RiskBuffers {
 export interface WarmUpResult {
   orders: number;
   ns: number;
+  /** Decisions by reason code (0 = accepted), the source's counts summed over warm-up. */
+  byReason: number[];
 }
 
 /**
@@ -100,16 +112,49 @@ function scratchReturns(spec: WarmUpSpec): SharedArrayBuffer | undefined {
 }
 
 /**
+ * With the correlation engine on, a scratch covariance for the VaR check and
+ * its publisher (the pool's part): publish() puts out a new version, a
+ * diagonal matrix whose variances move with each one, so the worker takes
+ * its new-matrix path (copy, full recompute of Sigma w) as it will in traffic.
+ */
+function scratchCovariance(spec: WarmUpSpec): { sab: SharedArrayBuffer; publish(): void } | undefined {
+  if (spec.returnsWindow === undefined) return undefined;
+  const m = spec.instruments.length;
+  const sab = createCovarianceMatrix({ symbols: m, window: spec.returnsWindow, sampleMs: 1 });
+  const publisher = new CovariancePublisher(sab);
+  const cov = new Float64Array(m * m);
+  const corr = new Float64Array(m * m);
+  let version = 0;
+  return {
+    sab,
+    publish(): void {
+      version++;
+      for (let i = 0; i < m; i++) {
+        cov[i * m + i] = 1e-8 * (1 + (version % 7));
+        corr[i * m + i] = 1;
+      }
+      publisher.publish(cov, corr, spec.returnsWindow as number, 0);
+    },
+  };
+}
+
+/**
  * One round: a fresh worker loop and mini main; the source at max, then
  * paced, each until its share of the orders and of the time is done; the
  * source's stop and drain; the worker's Shutdown. Returns the orders.
  */
-function round(spec: WarmUpSpec, risk: RiskBuffers, clock: MonotonicClock, orders: number, minNs: number, deadline: number, clientIdStart: number): number {
+function round(spec: WarmUpSpec, risk: RiskBuffers, weather: RiskWeather, clock: MonotonicClock, orders: number, minNs: number, deadline: number, clientIdStart: number, byReason: number[]): number {
   const link = (): LinkBuffers => ({ toWorker: createRingBuffer(WARM_RING_SLOTS), fromWorker: createRingBuffer(WARM_RING_SLOTS), workerDoorbell: createDoorbell() });
   const mainLink = link();
   const sourceLink = link();
+  const covariance = scratchCovariance(spec);
+  covariance?.publish();
   const worker = buildEngineLoop(
-    { workerId: 0, links: [mainLink, sourceLink], stats: createWorkerStats(), instruments: spec.instrumentTable, maxBatch: spec.maxBatch, liveOrderCapacity: spec.liveOrderCapacity, risk, positions: createPositionBoard(spec.instruments.length), returns: scratchReturns(spec), wait: 'spin' },
+    {
+      workerId: 0, links: [mainLink, sourceLink], stats: createWorkerStats(), instruments: spec.instrumentTable, maxBatch: spec.maxBatch, liveOrderCapacity: spec.liveOrderCapacity,
+      risk, positions: createPositionBoard(spec.instruments.length), returns: scratchReturns(spec), wait: 'spin',
+      portfolio: covariance && { covariance: covariance.sab, workers: WARM_VAR_WORKERS },
+    },
     clock,
   );
   const main = miniMain(mainLink, spec.instruments.length, clock);
@@ -156,6 +201,20 @@ function round(spec: WarmUpSpec, risk: RiskBuffers, clock: MonotonicClock, order
       workerRunner.runSlice(0);
       main.doWork();
     }
+    if (rate === Infinity) {
+      let until = 0;
+      const weatherRunner = new AgentRunner(source, idle, clock, () => view.f64[SourceStat.generated] >= until || clock.reading[0] >= deadline, 1);
+      for (const step of weather.steps) {
+        step.apply();
+        covariance?.publish();
+        until = view.f64[SourceStat.generated] + WEATHER_ORDERS;
+        for (step.hold?.(); weatherRunner.runSlice(Infinity) !== SliceEnd.done; step.hold?.()) {
+          workerRunner.runSlice(0);
+          main.doWork();
+        }
+        weather.clear();
+      }
+    }
     Atomics.store(view.commands, SourceCommand.stop, 1);
     const drainRunner = new AgentRunner(source, idle, clock, () => source.done, 1);
     while (drainRunner.runSlice(Infinity) !== SliceEnd.done) {
@@ -163,6 +222,7 @@ function round(spec: WarmUpSpec, risk: RiskBuffers, clock: MonotonicClock, order
       main.doWork();
     }
     generated += view.f64[SourceStat.generated];
+    view.byReason.forEach((n, r) => (byReason[r] = (byReason[r] ?? 0) + n));
   }
   main.shutdown();
   new AgentRunner(worker, idle, clock, () => worker.done).runSlice(Infinity);
@@ -181,12 +241,14 @@ function round(spec: WarmUpSpec, risk: RiskBuffers, clock: MonotonicClock, order
  */
 export function warmUp(spec: WarmUpSpec, clock: MonotonicClock): WarmUpResult {
   const started = clock.nowNs();
-  if (spec.orders <= 0) return { orders: 0, ns: 0 };
+  if (spec.orders <= 0) return { orders: 0, ns: 0, byReason: [] };
   const risk = scratchRisk(spec.risk);
   // Scratch windows a few ms long: the window roll-over (once a second in traffic) runs many times here.
   shortenWindows(risk.limiters, WARM_WINDOW_NS);
   const deadline = started + WARM_UP_LIMIT_NS;
   let orders = 0;
-  for (let r = 0; r < WARM_ROUNDS; r++) orders += round(spec, risk, clock, spec.orders / WARM_ROUNDS, WARM_UP_MIN_NS / WARM_ROUNDS, deadline, 1 + orders);
-  return { orders, ns: clock.nowNs() - started };
+  const weather = new RiskWeather(risk, clock, spec.returnsWindow !== undefined);
+  const byReason: number[] = [];
+  for (let r = 0; r < WARM_ROUNDS; r++) orders += round(spec, risk, weather, clock, spec.orders / WARM_ROUNDS, WARM_UP_MIN_NS / WARM_ROUNDS, deadline, 1 + orders, byReason);
+  return { orders, ns: clock.nowNs() - started, byReason };
 }

@@ -132,6 +132,16 @@ export class ExposureLedger {
     return Atomics.load(this.i32, GROSS_LIMIT);
   }
 
+  /** Daily loss limit in PnL units (0 = none). */
+  lossLimit(): number {
+    return Atomics.load(this.i32, LOSS_LIMIT);
+  }
+
+  /** Today's realized PnL in PnL units. */
+  dailyPnlUnits(): number {
+    return Atomics.load(this.i32, DAILY_PNL);
+  }
+
   /**
    * Adds realized PnL (quote currency; a loss is negative). Trips the kill
    * switch when the day's PnL reaches minus the daily loss limit; true if this
@@ -185,8 +195,14 @@ export class ExposureLedger {
     const l = Math.floor(dailyLoss * this.invPnlQuantum);
     if (!(g >= 0 && g <= MAX_LEDGER_UNITS)) throw new RangeError(`gross exposure limit ${grossExposure} does not fit ${MAX_LEDGER_UNITS} units of ${this.exposureQuantum}`);
     if (!(l >= 0 && l <= MAX_LEDGER_UNITS)) throw new RangeError(`daily loss limit ${dailyLoss} does not fit ${MAX_LEDGER_UNITS} units of ${this.pnlQuantum}`);
-    Atomics.store(this.i32, GROSS_LIMIT, g);
-    Atomics.store(this.i32, LOSS_LIMIT, l);
+    this.setLimitUnits(g, l);
+  }
+
+  /** setLimits() in units, as limit() and lossLimit() give them (no rounding through quote currency). */
+  setLimitUnits(grossUnits: number, lossUnits: number): void {
+    for (const u of [grossUnits, lossUnits]) if (!(Number.isInteger(u) && u >= 0 && u <= MAX_LEDGER_UNITS)) throw new RangeError(`ledger limit ${u} units is not an integer in 0..${MAX_LEDGER_UNITS}`);
+    Atomics.store(this.i32, GROSS_LIMIT, grossUnits);
+    Atomics.store(this.i32, LOSS_LIMIT, lossUnits);
   }
 
   /** Main, at the day boundary: PnL starts again from zero. The kill switch stays as it is. */
