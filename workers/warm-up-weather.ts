@@ -23,12 +23,14 @@ import { Reason } from '../core/risk/reject-reason.js';
 const TINY_VAR = 1e-9;
 /** A venue backoff that outlasts any step (ns). */
 const LONG_BACKOFF_NS = 3_600e9;
+/** Passes (source, then worker) for the orders in flight when a step begins to be decided and filled. */
+export const SETTLE_PASSES = 2;
 
 export interface WeatherStep {
   /** The reason the step is there for. */
   readonly reason: number;
   apply(): void;
-  /** Called before each pass while the step lasts, for a state traffic itself would end. */
+  /** Called before each pass while the step lasts (at least SETTLE_PASSES + 2), for a state traffic itself would end. */
   hold?(): void;
 }
 
@@ -44,6 +46,7 @@ export class RiskWeather {
   private readonly grossUnits: number;
   private readonly lossUnits: number;
   private readonly pnlUnits: number;
+  private passes = 0;
 
   /** `varCheck`: the warm-up worker has a VaR check (--correlation on), so VAR_LIMIT can come. */
   constructor(
@@ -94,10 +97,14 @@ export class RiskWeather {
         apply: () => {
           this.ledger.setLimitUnits(this.grossUnits, 1);
           this.ledger.recordRealizedPnlUnits(-2);
+          this.passes = 0;
         },
-        // The loss stands and the kill is released (an operator's release before the day rolls);
-        // the next losing fill trips it again, so it is released before every pass.
-        hold: () => trading.release(),
+        // The loss stands and the kill is released (an operator's release before the day rolls),
+        // once the fills of orders accepted before the step have come in: one of them losing
+        // would trip the kill again before the pass's orders. Every order is rejected meanwhile.
+        hold: () => {
+          if (++this.passes > SETTLE_PASSES) trading.release();
+        },
       },
       {
         reason: Reason.CIRCUIT_OPEN,

@@ -33,7 +33,7 @@ import { createPositionBoard } from '../core/risk/position-board.js';
 import type { RiskBuffers } from '../core/risk/pre-trade-checks.js';
 import { shortenWindows } from '../core/limits/rate-limiter.js';
 import { buildEngineLoop, buildOrderSource } from './thread-parts.js';
-import { RiskWeather } from './warm-up-weather.js';
+import { RiskWeather, SETTLE_PASSES } from './warm-up-weather.js';
 import type { LinkBuffers, WarmUpSpec } from './worker-config.js';
 
 const WARM_RING_SLOTS = 4096;
@@ -54,10 +54,25 @@ const WARM_WINDOW_NS = 5e6;
 const WARM_REPLAY_EVENTS = 1 << 12;
 /** Warm-up passes between two control frames from the mini main. */
 const CONTROL_EVERY = 512;
-/** Orders the source sends under each rare outcome (warm-up-weather.ts). */
+/** Orders the source sends under each rare outcome (warm-up-weather.ts), in at least WEATHER_PASSES passes. */
 const WEATHER_ORDERS = 1024;
+const WEATHER_PASSES = SETTLE_PASSES + 2;
+/** Source passes while the worker stalls (each writes up to 1,024 events: more than the ring holds). */
+const STALL_PASSES = 6;
+/** How long a paced order waits for ring room before BACKPRESSURE: short, as the stalled worker never makes room. */
+const WARM_BACKPRESSURE_NS = 1e4;
 /** Risk workers the warm-up's VaR check assumes: half the symbols are another worker's, read from the position board. */
 const WARM_VAR_WORKERS = 2;
+/**
+ * Live-order slots of warm-up's worker (or fewer, as configured). Dense: a
+ * worker's own set is sparse (a few hundred live ids in 65,536 slots), so a
+ * probe run, and the backward shift that closes a hole in one when an order
+ * ends, came up in traffic only now and then (measured: the first one
+ * deoptimised the worker's fill path 3 to 11 s into --rate max runs, in 3 of
+ * 6); here they come every few orders, and the stalled worker fills the set
+ * (OPEN_ORDER_TABLE_FULL). The set's type feedback is its class's, shared.
+ */
+const WARM_LIVE_ORDERS = 1 << 11;
 
 function copyOf(sab: SharedArrayBuffer): SharedArrayBuffer {
   const copy = new SharedArrayBuffer(sab.byteLength);
@@ -140,18 +155,20 @@ function scratchCovariance(spec: WarmUpSpec): { sab: SharedArrayBuffer; publish(
 
 /**
  * One round: a fresh worker loop and mini main; the source at max, then
- * paced, each until its share of the orders and of the time is done; the
- * source's stop and drain; the worker's Shutdown. Returns the orders.
+ * paced, each until its share of the orders and of the time is done, then
+ * (at max) the rare outcomes and (both) a stalled worker; the source's stop
+ * and drain; the worker's Shutdown. Returns the orders.
  */
 function round(spec: WarmUpSpec, risk: RiskBuffers, weather: RiskWeather, clock: MonotonicClock, orders: number, minNs: number, deadline: number, clientIdStart: number, byReason: number[]): number {
   const link = (): LinkBuffers => ({ toWorker: createRingBuffer(WARM_RING_SLOTS), fromWorker: createRingBuffer(WARM_RING_SLOTS), workerDoorbell: createDoorbell() });
   const mainLink = link();
-  const sourceLink = link();
+  // The decision ring half the order ring: a worker behind on a full order ring stops at a full decision ring.
+  const sourceLink = { ...link(), fromWorker: createRingBuffer(WARM_RING_SLOTS / 2) };
   const covariance = scratchCovariance(spec);
   covariance?.publish();
   const worker = buildEngineLoop(
     {
-      workerId: 0, links: [mainLink, sourceLink], stats: createWorkerStats(), instruments: spec.instrumentTable, maxBatch: spec.maxBatch, liveOrderCapacity: spec.liveOrderCapacity,
+      workerId: 0, links: [mainLink, sourceLink], stats: createWorkerStats(), instruments: spec.instrumentTable, maxBatch: spec.maxBatch, liveOrderCapacity: Math.min(spec.liveOrderCapacity, WARM_LIVE_ORDERS),
       risk, positions: createPositionBoard(spec.instruments.length), returns: scratchReturns(spec), wait: 'spin',
       portfolio: covariance && { covariance: covariance.sab, workers: WARM_VAR_WORKERS },
     },
@@ -179,7 +196,7 @@ function round(spec: WarmUpSpec, risk: RiskBuffers, weather: RiskWeather, clock:
         phaseNs: 0,
         load: spec.load,
         path: spec.path,
-        backpressureNs: 1e6,
+        backpressureNs: WARM_BACKPRESSURE_NS,
         breakerBoard: risk.board,
         ledgerWindow: 1 << 16,
         wait: 'spin',
@@ -194,27 +211,39 @@ function round(spec: WarmUpSpec, risk: RiskBuffers, weather: RiskWeather, clock:
     const enough = () => (view.f64[SourceStat.generated] >= target && clock.reading[0] >= phaseEnd) || clock.reading[0] >= deadline;
     // Each agent through a runner of its own, as on its thread (the runner's call sites see both
     // kinds of agent here, so neither thread deoptimises it later). One source pass, then worker
-    // passes enough to drain all it wrote: one thread plays every part, so no ring may stay full.
+    // passes enough to drain all it wrote: one thread plays every part, so no ring may stay full
+    // (but for the stalled worker below, which ends with the worker draining again).
     const sourceRunner = new AgentRunner(source, idle, clock, enough, 1);
     // Deadlines: the worker's always due at a slice's end, the source's never, so both ends of a slice are warm.
     while (sourceRunner.runSlice(Infinity) !== SliceEnd.done) {
       workerRunner.runSlice(0);
       main.doWork();
     }
+    // From here on, source passes on demand (until the deadline).
+    const more = new AgentRunner(source, idle, clock, () => clock.reading[0] >= deadline, 1);
+    const pass = (): boolean => {
+      if (more.runSlice(Infinity) === SliceEnd.done) return false;
+      workerRunner.runSlice(0);
+      main.doWork();
+      return true;
+    };
     if (rate === Infinity) {
-      let until = 0;
-      const weatherRunner = new AgentRunner(source, idle, clock, () => view.f64[SourceStat.generated] >= until || clock.reading[0] >= deadline, 1);
       for (const step of weather.steps) {
         step.apply();
         covariance?.publish();
-        until = view.f64[SourceStat.generated] + WEATHER_ORDERS;
-        for (step.hold?.(); weatherRunner.runSlice(Infinity) !== SliceEnd.done; step.hold?.()) {
-          workerRunner.runSlice(0);
-          main.doWork();
+        const until = view.f64[SourceStat.generated] + WEATHER_ORDERS;
+        for (let passes = 0; view.f64[SourceStat.generated] < until || passes < WEATHER_PASSES; passes++) {
+          step.hold?.();
+          if (!pass()) break;
         }
         weather.clear();
       }
     }
+    // A stalled worker (its core taken): the source fills its ring and finds it full (at max it
+    // stops pumping; paced, ticks are conflated and orders wait, then go BACKPRESSURE). Then the
+    // worker takes only what its decision ring has room for, and the source defers fills.
+    for (let k = 0; k < STALL_PASSES; k++) more.runSlice(Infinity);
+    for (let k = 0; k < STALL_PASSES && pass(); k++);
     Atomics.store(view.commands, SourceCommand.stop, 1);
     const drainRunner = new AgentRunner(source, idle, clock, () => source.done, 1);
     while (drainRunner.runSlice(Infinity) !== SliceEnd.done) {
