@@ -78,6 +78,7 @@ export function assembleEngine(opts: EngineOptions, clock: MonotonicClock, logLe
     liveOrderCapacity: opts.liveOrders,
     seed: opts.seed,
     load,
+    wait: opts.wait,
     returnsWindow: opts.correlation?.window,
     path,
     sourceMode: opts.sourceMode,

@@ -30,7 +30,7 @@ export interface WeatherStep {
   /** The reason the step is there for. */
   readonly reason: number;
   apply(): void;
-  /** Called before each pass while the step lasts (at least SETTLE_PASSES + 2), for a state traffic itself would end. */
+  /** Called before each pass while the step lasts (then at least SETTLE_PASSES + 2 passes), for a state traffic itself would end. */
   hold?(): void;
 }
 

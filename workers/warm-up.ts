@@ -26,7 +26,7 @@ import { RingConsumer, createRingBuffer } from '../ipc/spsc-ring.js';
 import { createReturnsWindow } from '../ipc/returns-window-layout.js';
 import { CovariancePublisher, createCovarianceMatrix } from '../ipc/covariance-layout.js';
 import { IdleStrategy } from '../ipc/wait-strategy.js';
-import { createDoorbell } from '../ipc/doorbell.js';
+import { Doorbell, createDoorbell } from '../ipc/doorbell.js';
 import { createSourceStats, SourceCommand, SourceStat, sourceStatsView } from '../ipc/source-stats-layout.js';
 import { createWorkerStats } from '../ipc/worker-stats-layout.js';
 import { createPositionBoard } from '../core/risk/position-board.js';
@@ -39,6 +39,17 @@ import type { LinkBuffers, WarmUpSpec } from './worker-config.js';
 const WARM_RING_SLOTS = 4096;
 /** A paced phase whose orders are always due: the paced code path without waiting. */
 const WARM_PACED_RATE = 1e9;
+/**
+ * Then a slow one, WARM_IDLE_NS long, in which both ends idle between orders
+ * the way a paced run's threads do: under yield the nap after YIELD_SPINS
+ * empty passes, under block the doorbell, and the source's sleep bound.
+ */
+const WARM_IDLE_RATE = 2000;
+const WARM_IDLE_NS = 5e6;
+/** Passes of lastLookFindsWork's agent. */
+const FLICKER_PASSES = 4096;
+/** Longest an idle warm-up thread sleeps (block): nothing else in the thread would wake it. */
+const WARM_MAX_SLEEP_MS = 0.001;
 /** Longest a warm-up may take, whatever the order count (a slow or shared core). */
 const WARM_UP_LIMIT_NS = 5e9;
 /**
@@ -54,9 +65,9 @@ const WARM_WINDOW_NS = 5e6;
 const WARM_REPLAY_EVENTS = 1 << 12;
 /** Warm-up passes between two control frames from the mini main. */
 const CONTROL_EVERY = 512;
-/** Orders the source sends under each rare outcome (warm-up-weather.ts), in at least WEATHER_PASSES passes. */
+/** Orders the source sends under each rare outcome (warm-up-weather.ts); a step with hold() lasts HOLD_PASSES passes at least. */
 const WEATHER_ORDERS = 1024;
-const WEATHER_PASSES = SETTLE_PASSES + 2;
+const HOLD_PASSES = SETTLE_PASSES + 2;
 /** Source passes while the worker stalls (each writes up to 1,024 events: more than the ring holds). */
 const STALL_PASSES = 6;
 /** How long a paced order waits for ring room before BACKPRESSURE: short, as the stalled worker never makes room. */
@@ -154,32 +165,54 @@ function scratchCovariance(spec: WarmUpSpec): { sab: SharedArrayBuffer; publish(
 }
 
 /**
+ * Under block, a thread about to sleep arms its doorbell and looks once
+ * more; on a busy machine that look often finds work (it disarms and goes
+ * on). Warm-up's single thread never has work appear between two looks, so
+ * an agent that has work every other look takes that branch here.
+ */
+function lastLookFindsWork(idle: IdleStrategy, clock: MonotonicClock): void {
+  let looks = 0;
+  const flicker: Agent = { name: 'warm-up-flicker', doWork: () => looks++ & 1 };
+  new AgentRunner(flicker, idle, clock, () => false, FLICKER_PASSES).runSlice(Infinity);
+}
+
+/**
  * One round: a fresh worker loop and mini main; the source at max, then
- * paced, each until its share of the orders and of the time is done, then
- * (at max) the rare outcomes and (both) a stalled worker; the source's stop
- * and drain; the worker's Shutdown. Returns the orders.
+ * paced, then slow, each beginning with (at max) the rare outcomes and (but
+ * slow) a stalled worker, until its share of the orders and of the time is
+ * done; the source's stop and drain; the worker's Shutdown. Returns the orders.
  */
 function round(spec: WarmUpSpec, risk: RiskBuffers, weather: RiskWeather, clock: MonotonicClock, orders: number, minNs: number, deadline: number, clientIdStart: number, byReason: number[]): number {
-  const link = (): LinkBuffers => ({ toWorker: createRingBuffer(WARM_RING_SLOTS), fromWorker: createRingBuffer(WARM_RING_SLOTS), workerDoorbell: createDoorbell() });
-  const mainLink = link();
+  const wait = spec.wait ?? 'spin';
+  // Each end's doorbell, as on the threads: producers ring the one the consumer sleeps on (block).
+  const workerBell = createDoorbell();
+  const sourceBell = createDoorbell();
+  const mainLink: LinkBuffers = { toWorker: createRingBuffer(WARM_RING_SLOTS), fromWorker: createRingBuffer(WARM_RING_SLOTS), workerDoorbell: workerBell };
   // The decision ring half the order ring: a worker behind on a full order ring stops at a full decision ring.
-  const sourceLink = { ...link(), fromWorker: createRingBuffer(WARM_RING_SLOTS / 2) };
+  const sourceLink: LinkBuffers = { toWorker: createRingBuffer(WARM_RING_SLOTS), fromWorker: createRingBuffer(WARM_RING_SLOTS / 2), workerDoorbell: workerBell, peerDoorbell: sourceBell };
   const covariance = scratchCovariance(spec);
   covariance?.publish();
   const worker = buildEngineLoop(
     {
       workerId: 0, links: [mainLink, sourceLink], stats: createWorkerStats(), instruments: spec.instrumentTable, maxBatch: spec.maxBatch, liveOrderCapacity: Math.min(spec.liveOrderCapacity, WARM_LIVE_ORDERS),
-      risk, positions: createPositionBoard(spec.instruments.length), returns: scratchReturns(spec), wait: 'spin',
+      risk, positions: createPositionBoard(spec.instruments.length), returns: scratchReturns(spec), wait,
       portfolio: covariance && { covariance: covariance.sab, workers: WARM_VAR_WORKERS },
     },
     clock,
   );
   const main = miniMain(mainLink, spec.instruments.length, clock);
-  const idle = new IdleStrategy('spin', null, 0);
+  // The threads' own strategy, never sleeping longer than WARM_MAX_SLEEP_MS.
+  const block = wait === 'block';
+  const workerIdle = new IdleStrategy(wait, block ? new Doorbell(workerBell) : null, WARM_MAX_SLEEP_MS);
+  const sourceIdle = new IdleStrategy(wait, block ? new Doorbell(sourceBell) : null, WARM_MAX_SLEEP_MS);
+  // A consumer that armed its doorbell and is about to sleep, as the other thread would be: one
+  // thread plays both, so a producer here would otherwise never find its consumer asleep.
+  const asleep = block ? [new Doorbell(workerBell), new Doorbell(sourceBell)] : [];
   // Worker passes per source pass: enough batches to drain a full ring (a source pass writes less).
-  const workerRunner = new AgentRunner(worker, idle, clock, () => false, Math.ceil(WARM_RING_SLOTS / spec.maxBatch) + 1);
+  const workerRunner = new AgentRunner(worker, workerIdle, clock, () => false, Math.ceil(WARM_RING_SLOTS / spec.maxBatch) + 1);
   let generated = 0;
-  for (const rate of [Infinity, WARM_PACED_RATE]) {
+  for (const rate of [Infinity, WARM_PACED_RATE, WARM_IDLE_RATE]) {
+    const idlePhase = rate === WARM_IDLE_RATE;
     const stats = createSourceStats();
     const view = sourceStatsView(stats);
     const source = buildOrderSource(
@@ -199,40 +232,33 @@ function round(spec: WarmUpSpec, risk: RiskBuffers, weather: RiskWeather, clock:
         backpressureNs: WARM_BACKPRESSURE_NS,
         breakerBoard: risk.board,
         ledgerWindow: 1 << 16,
-        wait: 'spin',
+        wait,
         sourceMode: spec.sourceMode,
         replayEvents: WARM_REPLAY_EVENTS,
       },
       clock.nowNs(),
       clock,
     );
-    const target = orders / 2;
-    const phaseEnd = clock.nowNs() + minNs / 2;
+    const target = idlePhase ? 0 : orders / 2;
+    const phaseEnd = clock.nowNs() + (idlePhase ? WARM_IDLE_NS : minNs / 2);
     const enough = () => (view.f64[SourceStat.generated] >= target && clock.reading[0] >= phaseEnd) || clock.reading[0] >= deadline;
-    // Each agent through a runner of its own, as on its thread (the runner's call sites see both
-    // kinds of agent here, so neither thread deoptimises it later). One source pass, then worker
-    // passes enough to drain all it wrote: one thread plays every part, so no ring may stay full
-    // (but for the stalled worker below, which ends with the worker draining again).
-    const sourceRunner = new AgentRunner(source, idle, clock, enough, 1);
-    // Deadlines: the worker's always due at a slice's end, the source's never, so both ends of a slice are warm.
-    while (sourceRunner.runSlice(Infinity) !== SliceEnd.done) {
-      workerRunner.runSlice(0);
-      main.doWork();
-    }
-    // From here on, source passes on demand (until the deadline).
-    const more = new AgentRunner(source, idle, clock, () => clock.reading[0] >= deadline, 1);
+    // Source passes on demand (until the deadline), each followed by the worker's and the mini main's.
+    const more = new AgentRunner(source, sourceIdle, clock, () => clock.reading[0] >= deadline, 1);
     const pass = (): boolean => {
       if (more.runSlice(Infinity) === SliceEnd.done) return false;
       workerRunner.runSlice(0);
       main.doWork();
       return true;
     };
+    // First, within the phase's time, the rare outcomes (at max) and a stalled worker; the
+    // phase's own traffic then runs the code V8 recompiles with them.
     if (rate === Infinity) {
       for (const step of weather.steps) {
         step.apply();
         covariance?.publish();
         const until = view.f64[SourceStat.generated] + WEATHER_ORDERS;
-        for (let passes = 0; view.f64[SourceStat.generated] < until || passes < WEATHER_PASSES; passes++) {
+        const minPasses = step.hold === undefined ? 0 : HOLD_PASSES;
+        for (let passes = 0; view.f64[SourceStat.generated] < until || passes < minPasses; passes++) {
           step.hold?.();
           if (!pass()) break;
         }
@@ -242,10 +268,25 @@ function round(spec: WarmUpSpec, risk: RiskBuffers, weather: RiskWeather, clock:
     // A stalled worker (its core taken): the source fills its ring and finds it full (at max it
     // stops pumping; paced, ticks are conflated and orders wait, then go BACKPRESSURE). Then the
     // worker takes only what its decision ring has room for, and the source defers fills.
-    for (let k = 0; k < STALL_PASSES; k++) more.runSlice(Infinity);
-    for (let k = 0; k < STALL_PASSES && pass(); k++);
+    if (!idlePhase) {
+      for (let k = 0; k < STALL_PASSES; k++) more.runSlice(Infinity);
+      for (let k = 0; k < STALL_PASSES && pass(); k++);
+    }
+    // Each agent through a runner of its own, as on its thread (the runner's call sites see both
+    // kinds of agent here, so neither thread deoptimises it later). One source pass, then worker
+    // passes enough to drain all it wrote: one thread plays every part, so no ring stays full.
+    const sourceRunner = new AgentRunner(source, sourceIdle, clock, enough, 1);
+    // Deadlines: the worker's always due at a slice's end, the source's never, so both ends of a slice are warm.
+    for (;;) {
+      if (idlePhase && block) asleep[0].arm();
+      if (sourceRunner.runSlice(Infinity) === SliceEnd.done) break;
+      if (idlePhase && block) asleep[1].arm();
+      workerRunner.runSlice(0);
+      main.doWork();
+    }
+    if (idlePhase && block) lastLookFindsWork(workerIdle, clock);
     Atomics.store(view.commands, SourceCommand.stop, 1);
-    const drainRunner = new AgentRunner(source, idle, clock, () => source.done, 1);
+    const drainRunner = new AgentRunner(source, sourceIdle, clock, () => source.done, 1);
     while (drainRunner.runSlice(Infinity) !== SliceEnd.done) {
       workerRunner.runSlice(0);
       main.doWork();
@@ -254,7 +295,7 @@ function round(spec: WarmUpSpec, risk: RiskBuffers, weather: RiskWeather, clock:
     view.byReason.forEach((n, r) => (byReason[r] = (byReason[r] ?? 0) + n));
   }
   main.shutdown();
-  new AgentRunner(worker, idle, clock, () => worker.done).runSlice(Infinity);
+  new AgentRunner(worker, workerIdle, clock, () => worker.done).runSlice(Infinity);
   return generated;
 }
 

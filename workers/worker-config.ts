@@ -37,6 +37,8 @@ export interface WarmUpSpec {
   path?: ScriptedPath;
   /** The run's --source-mode: warm-up's source runs the same path the real ones will (default generate). */
   sourceMode?: SourceMode;
+  /** The run's --wait: warm-up's threads idle, publish and ring doorbells the way the real ones will (default spin). */
+  wait?: WaitStrategyName;
 }
 
 export interface LoadMix {
