@@ -7,13 +7,15 @@
  * rings and statistics blocks of its own, so the real positions, exposure,
  * limiters, breakers, ledgers and metrics are never touched. Half of the
  * orders go at `max` (full rings, batches), half paced (one order per pump,
- * publish per order), so both paths are warm; between the two, the scratch
- * state goes through the rare outcomes of warm-up-weather.ts (every reject
- * reason traffic may reach only later: a position limit, the kill switch, an
- * open breaker, ...); a miniature main sends control frames down link 0, as
- * main does; source and worker run through agent runners, as on their
- * threads. With the correlation engine on, the worker has the VaR check, on a
- * scratch covariance published now and then, as the pool does.
+ * publish per order), so both paths are warm, then a few slowly (both ends
+ * idle, under the run's wait strategy). Branches traffic reaches late or
+ * seldom come first in each phase: the rare outcomes of warm-up-weather.ts
+ * (every reject reason: a position limit, the kill switch, an open breaker,
+ * ...) and a stalled worker (full rings, deferred fills, a full live-order
+ * set). A miniature main sends control frames down link 0, as main does;
+ * source and worker run through agent runners, as on their threads. With the
+ * correlation engine on, the worker has the VaR check, on a scratch
+ * covariance published now and then, as the pool does.
  * Every thread on the order path calls it before it reports Ready; it
  * allocates (scratch buffers, objects) but only before traffic.
  */
