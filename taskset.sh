@@ -16,7 +16,7 @@ fi
 # sometimes kept being entered through its unoptimised code, which boxes
 # every double (main collected 3-4 times a second in one run of five); every
 # hot loop here returns often, so plain optimisation on the next call suffices.
-# gc(): each thread collects once between its warm-up and its first order
+# gc(): each thread scavenges once between its warm-up and its first order
 # (core/metrics/warm-up-collection.ts), so the warm-up's garbage is not
 # collected in the middle of the steady run.
 node_flags=(--no-memory-reducer --no-use-osr --expose-gc)
