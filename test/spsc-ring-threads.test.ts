@@ -123,12 +123,14 @@ describe('spsc-ring (two threads)', function () {
       start,
       { frames, strategy: 'spin', maxSleepMs: 0, seed: 0x1234567, maxBatch: 256, pauseMaxUs: 20, pauseChance: 0.002 },
       {},
-      {},
+      // About 20 consumer pauses of up to 2 ms: a spinning producer fills the 4,096 slots during
+      // any of them (short pauses alone left the ring never full in one CI-sized run of many).
+      { pauseMaxUs: 2000, pauseChance: 0.001 },
       // Well under 1 s alone; other processes on the two cores have stretched it to seconds.
       50_000,
     );
     expectEveryFrameOnceInOrder(run, frames, start);
-    // The "ring full" path ran (how often depends on how the two threads are scheduled).
+    // The "ring full" path ran.
     expect(run.producer.fullWaits).to.be.above(0);
     // Allocation-free once warm: one small object per frame costs about 40 scavenges over these 2 M
     // frames. A few are tolerated: warm-up can leave the young generation all but full, and a run
