@@ -14,7 +14,7 @@ import { Block, Config, blockOffset } from '../core/breaker/breaker-layout.js';
 import { LimitsConfigError, checkLimitSymbols, parseLimitsConfig, readLimitsConfig, symbolLimitRows, type LimitsConfigInput } from '../core/config/limits-config.js';
 import { LimitsLoader, limitsChanges } from '../engine/limits-loader.js';
 import { createRiskState, type RiskState } from '../engine/risk-state.js';
-import { createLimitsTable, LIMIT_STRIDE, LimitField, LimitsReader, writeLimitsTable, type SymbolLimitRow } from '../core/risk/limits-table.js';
+import { createLimitsTable, LIMIT_STRIDE, LimitField, LimitsReader, readLimitsTable, writeLimitsTable, type SymbolLimitRow } from '../core/risk/limits-table.js';
 import { RateLimiters } from '../core/limits/rate-limiter.js';
 import { TradingMode } from '../core/breaker/trading-state.js';
 import { Market, Venue } from '../core/venue/venue.js';
@@ -120,6 +120,14 @@ describe('limits table (seqlock)', () => {
     new Float64Array(table, 128)[0] = 99;
     expect(reader.refresh()).to.equal(false);
     expect(reader.rows[0]).to.equal(2);
+  });
+
+  it('readLimitsTable gives back the rows and the account row as written', () => {
+    const table = createLimitsTable(2);
+    const rows = [row(2), { ...row(3), enabled: false, collarFrac: 0.07 }];
+    const account = { limit: 5000, confidence: 0.95, horizonMs: 60_000, fallbackDailyVol: 0.04, fallbackCorrelation: 0.6 };
+    writeLimitsTable(table, rows, account);
+    expect(readLimitsTable(table)).to.deep.equal({ rows, account });
   });
 
   it('a reader thread refreshing while main rewrites never sees a row that mixes two versions', async function () {

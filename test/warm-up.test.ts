@@ -10,7 +10,7 @@ import { expect } from 'chai';
 import { monotonicClock } from '../core/clock/monotonic-clock.js';
 import { DEFAULT_LOAD } from '../core/generator/order-generator.js';
 import { Reason, reasonName } from '../core/risk/reject-reason.js';
-import { warmUp } from '../workers/warm-up.js';
+import { scratchRisk, warmUp } from '../workers/warm-up.js';
 import { RiskWeather } from '../workers/warm-up-weather.js';
 import { engineState } from './fixtures/engine-state.js';
 import type { RareOutcomesResult } from './fixtures/rare-outcomes-run.js';
@@ -26,12 +26,6 @@ function rareOutcomesRun(ordersPerStep: number): Promise<RareOutcomesResult> {
 /** The reasons among `byReason`'s counts that are not zero, by name. */
 function seen(byReason: number[]): string[] {
   return byReason.flatMap((n, r) => (n > 0 ? [reasonName(r)] : []));
-}
-
-function copyOf(sab: SharedArrayBuffer): SharedArrayBuffer {
-  const copy = new SharedArrayBuffer(sab.byteLength);
-  new Uint8Array(copy).set(new Uint8Array(sab));
-  return copy;
 }
 
 describe('warm-up', function () {
@@ -76,7 +70,7 @@ describe('warm-up', function () {
   it('RiskWeather.clear() puts the scratch state back after every step', () => {
     const clock = monotonicClock();
     const { risk } = engineState(8, 1);
-    const copy = { table: copyOf(risk.table), board: copyOf(risk.board), ledger: copyOf(risk.ledger), limiters: risk.limiters };
+    const copy = scratchRisk(risk);
     const weather = new RiskWeather(copy, clock, true);
     const ledgerBefore = Buffer.from(new Uint8Array(copy.ledger));
     const boardBefore = Buffer.from(new Uint8Array(copy.board));

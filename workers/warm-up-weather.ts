@@ -15,7 +15,7 @@ import { BreakerRegistry } from '../core/breaker/breaker-registry.js';
 import { KillReason, TradingMode } from '../core/breaker/trading-state.js';
 import type { MonotonicClock } from '../core/clock/monotonic-clock.js';
 import { ExposureLedger } from '../core/risk/exposure-ledger.js';
-import { AccountField, LIMIT_STRIDE, LimitField, LimitsReader, writeLimitsTable, type SymbolLimitRow, type VarLimitRow } from '../core/risk/limits-table.js';
+import { readLimitsTable, writeLimitsTable, type SymbolLimitRow, type VarLimitRow } from '../core/risk/limits-table.js';
 import type { RiskBuffers } from '../core/risk/pre-trade-checks.js';
 import { Reason } from '../core/risk/reject-reason.js';
 
@@ -54,28 +54,7 @@ export class RiskWeather {
     private readonly clock: MonotonicClock,
     varCheck: boolean,
   ) {
-    const limits = new LimitsReader(risk.table);
-    const r = limits.rows;
-    this.rows = Array.from({ length: r.length / LIMIT_STRIDE }, (_, s) => {
-      const o = s * LIMIT_STRIDE;
-      return {
-        maxPosition: r[o + LimitField.maxPosition],
-        maxOpenOrders: r[o + LimitField.maxOpenOrders],
-        maxOpenNotional: r[o + LimitField.maxOpenNotional],
-        maxOrderNotional: r[o + LimitField.maxOrderNotional],
-        collarFrac: r[o + LimitField.collarFrac],
-        maxRefAgeNs: r[o + LimitField.maxRefAgeNs],
-        enabled: r[o + LimitField.enabled] !== 0,
-      };
-    });
-    const a = limits.account;
-    this.account = {
-      limit: a[AccountField.varLimit],
-      confidence: a[AccountField.varConfidence],
-      horizonMs: a[AccountField.varHorizonMs],
-      fallbackDailyVol: a[AccountField.varFallbackDailyVol],
-      fallbackCorrelation: a[AccountField.varFallbackCorrelation],
-    };
+    ({ rows: this.rows, account: this.account } = readLimitsTable(risk.table));
     this.registry = new BreakerRegistry(risk.board, clock);
     this.ledger = new ExposureLedger(risk.ledger, this.registry.trading);
     this.board = new Uint8Array(risk.board);

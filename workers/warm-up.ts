@@ -93,7 +93,8 @@ function copyOf(sab: SharedArrayBuffer): SharedArrayBuffer {
   return copy;
 }
 
-function scratchRisk(risk: RiskBuffers): RiskBuffers {
+/** Copies of the shared risk buffers, for warm-up to change as it likes. */
+export function scratchRisk(risk: RiskBuffers): RiskBuffers {
   return { table: copyOf(risk.table), board: copyOf(risk.board), ledger: copyOf(risk.ledger), limiters: copyOf(risk.limiters) };
 }
 

@@ -13,10 +13,7 @@
  */
 type GcFunction = (options?: { type: 'minor' | 'major' }) => void;
 
-/** Scavenges now if the process exposes gc(); says whether it did. */
-export function collectWarmUpGarbage(): boolean {
-  const gc = (globalThis as { gc?: GcFunction }).gc;
-  if (typeof gc !== 'function') return false;
-  gc({ type: 'minor' });
-  return true;
+/** Scavenges now if the process exposes gc(). */
+export function collectWarmUpGarbage(): void {
+  (globalThis as { gc?: GcFunction }).gc?.({ type: 'minor' });
 }

@@ -136,6 +136,33 @@ export function writeLimitsTable(sab: SharedArrayBuffer, rows: readonly SymbolLi
   Atomics.store(i32, SEQ, v + 2);
 }
 
+/** The rows and the account row as written (a consistent copy through LimitsReader; not for the hot path). */
+export function readLimitsTable(sab: SharedArrayBuffer): { rows: SymbolLimitRow[]; account: VarLimitRow } {
+  const reader = new LimitsReader(sab);
+  const r = reader.rows;
+  const rows = Array.from({ length: r.length / LIMIT_STRIDE }, (_, s) => {
+    const o = s * LIMIT_STRIDE;
+    return {
+      maxPosition: r[o + LimitField.maxPosition],
+      maxOpenOrders: r[o + LimitField.maxOpenOrders],
+      maxOpenNotional: r[o + LimitField.maxOpenNotional],
+      maxOrderNotional: r[o + LimitField.maxOrderNotional],
+      collarFrac: r[o + LimitField.collarFrac],
+      maxRefAgeNs: r[o + LimitField.maxRefAgeNs],
+      enabled: r[o + LimitField.enabled] !== 0,
+    };
+  });
+  const a = reader.account;
+  const account = {
+    limit: a[AccountField.varLimit],
+    confidence: a[AccountField.varConfidence],
+    horizonMs: a[AccountField.varHorizonMs],
+    fallbackDailyVol: a[AccountField.varFallbackDailyVol],
+    fallbackCorrelation: a[AccountField.varFallbackCorrelation],
+  };
+  return { rows, account };
+}
+
 /** A worker's consistent private copy of the limits table. */
 export class LimitsReader {
   /** The rows, LIMIT_STRIDE per symbol (LimitField offsets); replaced in place by refresh(). */
